@@ -1,0 +1,23 @@
+"""Openbaar: municipal open data as linked data ("openbaar, tenzij")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """The WSGI app over the live release; nothing is opened until the first request."""
+    from .web import health, sparql
+    from .web.live import LiveStore
+
+    settings = settings or load_settings(**overrides)
+    app = Flask(__name__)
+    app.config["OPENBAAR"] = settings
+    app.extensions["openbaar.live"] = LiveStore(settings)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(sparql.bp)
+    return app

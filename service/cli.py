@@ -1,0 +1,212 @@
+"""The ``openbaar`` command: build, validate, serve, releases, rollback.
+
+Click commands only; the work is done in service.build, service.releases and service.serve.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Settings, load_settings
+from .errors import BuildError, OpenbaarError
+
+console = Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Folder with mappings/, data/ and vocab/ (default: the current folder).",
+)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where releases and reports are kept (default: <project>/var).",
+)
+@click.option("--public-base", default=None, help="Public base of every IRI, e.g. https://data.groningen.nl.")
+@click.pass_context
+def main(ctx: click.Context, project: str | None, home: str | None, public_base: str | None) -> None:
+    """Openbaar publishes municipal tables as linked data.
+
+    Every setting can also be given as an environment variable OPENBAAR_<NAME>, for example
+    OPENBAAR_PUBLIC_BASE or OPENBAAR_KEEP_RELEASES.
+    """
+    try:
+        ctx.obj = load_settings(project=project, home=home, public_base=public_base)
+    except (ValueError, TypeError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _progress() -> tuple[Progress, Any]:
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def notify(event: str, **data: Any) -> None:
+        if event == "stage":
+            console.log(data["name"])
+        elif event == "rows":
+            name = data["dataset"]
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=None)
+            bar.advance(tasks[name], data["rows"])
+
+    return bar, notify
+
+
+def _summary(tables: list[dict[str, Any]], seconds: float | None = None) -> None:
+    table = Table(title="Summary", show_lines=False)
+    for column in ("dataset", "table", "rows", "triples", "inferred", "bad rows", "empty cells"):
+        table.add_column(column, justify="right" if column not in ("dataset", "table") else "left")
+    for t in tables:
+        table.add_row(
+            t["dataset"],
+            t["file"],
+            f"{t['rows']:,}",
+            f"{t['triples']:,}",
+            f"{t.get('inferred', 0):,}",
+            f"{t['bad_rows']:,}",
+            f"{sum(t['empty_cells'].values()):,}",
+        )
+    console.print(table)
+    if seconds is not None:
+        console.print(f"time: {seconds:.1f} s")
+
+
+def _fail(exc: OpenbaarError) -> None:
+    console.print(f"[bold red]error:[/] {exc}")
+    for line in getattr(exc, "problems", []):
+        if line != str(exc):
+            console.print(f"  - {line}")
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--no-inference", is_flag=True, help="Leave out the inferred graph.")
+@click.option("--keep", type=int, default=None, help="How many releases to keep on disk (default 5).")
+@click.pass_obj
+def build(settings: Settings, no_inference: bool, keep: int | None) -> None:
+    """Map every dataset into a new release and make it live.
+
+    The new store is checked (quads per graph, a test query) before the live pointer moves; a build that
+    fails at any step leaves the live release untouched. Each rejected row or value is written to the
+    build report under <home>/reports/.
+    """
+    from .build import build as run_build
+
+    changes: dict[str, Any] = {}
+    if no_inference:
+        changes["inference"] = False
+    if keep is not None:
+        changes["keep_releases"] = keep
+    settings = settings.replace(**changes) if changes else settings
+    bar, notify = _progress()
+    try:
+        with bar:
+            result = run_build(settings, notify)
+    except BuildError as exc:
+        _fail(exc)
+        return
+    _summary(result.tables, result.seconds)
+    _issues(result.first_issues, result.issues, str(result.report_path))
+    console.print(f"[green]live:[/] release {result.release.id} ({result.release.triples:,} quads)")
+
+
+def _issues(first: list[Any], total: int, path: str) -> None:
+    if not total:
+        return
+    console.print(f"[yellow]{total:,} rejected value(s) or row(s)[/]; all listed in {path}")
+    for issue in first[:10]:
+        console.print(f"  {issue.line()}")
+    if total > 10:
+        console.print(f"  … and {total - 10:,} more in the report")
+
+
+@main.command()
+@click.pass_obj
+def validate(settings: Settings) -> None:
+    """Check the mappings and map every table, publishing nothing."""
+    from .build import validate as run_validate
+    from .mapping.report import read_issues
+
+    bar, notify = _progress()
+    try:
+        with bar:
+            tables, report_path, total = run_validate(settings, notify)
+    except BuildError as exc:
+        _fail(exc)
+        return
+    _summary(tables)
+    _issues(read_issues(report_path)[:10], total, str(report_path))
+    console.print("[green]valid:[/] every mapping and table can be published")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option("--dev", is_flag=True, help="Flask's development server with reloading, instead of gunicorn.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the live release: SPARQL at /sparql, health at /healthz."""
+    from .releases import live_release
+    from .serve import run
+
+    if live_release(settings) is None:
+        _fail(OpenbaarError("there is no live release yet: run 'openbaar build' first"))
+    console.print(f"serving on http://{host}:{port}/sparql")
+    run(settings, host=host, port=port, workers=workers, dev=dev)
+
+
+@main.command()
+@click.pass_obj
+def releases(settings: Settings) -> None:
+    """List the releases kept on disk; the live one is marked."""
+    from .releases import list_releases, live_release_id
+
+    current = live_release_id(settings)
+    table = Table(title="Releases")
+    for column in ("", "release", "created", "datasets", "quads"):
+        table.add_column(column)
+    for release in reversed(list_releases(settings)):
+        table.add_row(
+            "live" if release.id == current else "",
+            release.id,
+            release.created,
+            str(len(release.manifest.get("datasets", {}))),
+            f"{release.triples:,}",
+        )
+    console.print(table)
+
+
+@main.command()
+@click.option(
+    "--to", "to", default=None, help="Release id to make live (default: the one before the live one)."
+)
+@click.pass_obj
+def rollback(settings: Settings, to: str | None) -> None:
+    """Make an earlier release live again, in one atomic switch."""
+    from .releases import rollback as run_rollback
+
+    try:
+        release = run_rollback(settings, to)
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]live:[/] release {release.id}")

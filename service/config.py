@@ -1,0 +1,111 @@
+"""Settings: every default in one place, overridable by environment variables ``OPENBAAR_<NAME>``.
+
+This is the only module that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "OPENBAAR_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build or a server needs to know; immutable so it can be passed to worker processes."""
+
+    #: Folder holding mappings/, data/ and vocab/.
+    project: Path = field(default_factory=Path.cwd)
+    #: Public base of every IRI we mint: {base}/id/…, {base}/def/…, {base}/graph/….
+    public_base: str = "https://data.groningen.nl"
+    #: Where releases, the live pointer and build reports are kept.
+    home: Path | None = None
+    #: How many releases to keep on disk (the live one included); rollback can go back this far.
+    keep_releases: int = 5
+    #: A table with more than this share of rows that have a rejected value fails the build.
+    max_bad_row_share: float = 0.05
+    #: Add the inferred graph (RDFS/OWL consequences of vocab/ for the instance data).
+    inference: bool = True
+    #: Rows per chunk in the mapper: bounds memory and batches coordinate conversion.
+    chunk_rows: int = 4096
+    #: Publisher of every dataset: the TOOI IRI of the municipality.
+    publisher: str = "https://identifier.overheid.nl/tooi/id/gemeente/gm0014"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_base", self.public_base.rstrip("/"))
+        object.__setattr__(self, "project", Path(self.project).resolve())
+        if self.home is None:
+            object.__setattr__(self, "home", self.project / "var")
+        else:
+            object.__setattr__(self, "home", Path(self.home).resolve())
+        if self.keep_releases < 2:
+            raise ValueError("keep_releases must be at least 2, so that a rollback target exists")
+        if not 0 <= self.max_bad_row_share <= 1:
+            raise ValueError("max_bad_row_share must be between 0 and 1")
+
+    @property
+    def id_base(self) -> str:
+        return f"{self.public_base}/id/"
+
+    @property
+    def def_base(self) -> str:
+        return f"{self.public_base}/def/"
+
+    @property
+    def graph_base(self) -> str:
+        return f"{self.public_base}/graph/"
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.project / "mappings"
+
+    @property
+    def vocab_dir(self) -> Path:
+        return self.project / "vocab"
+
+    @property
+    def releases_dir(self) -> Path:
+        assert self.home is not None
+        return self.home / "releases"
+
+    @property
+    def reports_dir(self) -> Path:
+        assert self.home is not None
+        return self.home / "reports"
+
+    @property
+    def live_pointer(self) -> Path:
+        assert self.home is not None
+        return self.home / "live"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, raw: str) -> Any:
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if kind in ("bool",):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if "Path" in str(kind):
+        return Path(raw)
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Defaults, then ``OPENBAAR_*`` environment variables, then explicit overrides (CLI flags)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        raw = env.get(ENV_PREFIX + f.name.upper())
+        if raw is not None and raw != "":
+            values[f.name] = _coerce(f.name, raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

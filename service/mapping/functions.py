@@ -1,0 +1,176 @@
+"""Our mapping functions (``ofn:``), evaluated a chunk of rows at a time.
+
+Working per chunk lets pyproj convert thousands of coordinates in one call, which is what keeps
+the CRS84 geometry affordable at a million rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+OFN = "urn:openbaar:fn:"
+CRS_IRI = {
+    "EPSG:28992": "http://www.opengis.net/def/crs/EPSG/0/28992",
+    "EPSG:4326": "http://www.opengis.net/def/crs/EPSG/0/4326",
+}
+CRS84_IRI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#: Where coordinates of a place in the Netherlands fall, per CRS: (x_min, x_max, y_min, y_max).
+NL_BOUNDS = {"EPSG:28992": (0.0, 300_000.0, 289_000.0, 629_000.0), "EPSG:4326": (3.0, 8.0, 50.0, 54.0)}
+
+#: A problem found in one row: (index within the chunk, parameter name, reason).
+Problem = tuple[int, str, str]
+#: Parameter values of one chunk: name → column values (None when the cell is empty) or a constant.
+Arguments = dict[str, "Sequence[str | None] | str"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a function may know about the table (its decimal separator), and a memo for one chunk."""
+
+    decimal: str | None
+    memo: dict[object, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    required: tuple[str, ...]
+    constants: tuple[str, ...]
+    apply: Callable[[Arguments, int, Context], tuple[list[str | None], list[Problem]]]
+
+
+@functools.lru_cache(maxsize=4)
+def _to_crs84(crs: str) -> Callable[..., tuple[object, object]]:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(crs, "OGC:CRS84", always_xy=True).transform
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.7f}".rstrip("0")
+    return text[:-1] if text.endswith(".") else text
+
+
+def _bounds_reason(crs: str, x: float, y: float) -> str:
+    if crs == "EPSG:4326" and 289_000 <= y <= 629_000:
+        return f"({x}, {y}) looks like RD New: declare ofn:crs EPSG:28992"
+    if crs == "EPSG:28992" and 3 <= x <= 8 and 50 <= y <= 54:
+        return f"({x}, {y}) looks like WGS84: declare ofn:crs EPSG:4326"
+    if crs == "EPSG:4326" and 50 <= x <= 54 and 3 <= y <= 8:
+        return f"({x}, {y}) looks like latitude and longitude swapped: x is the longitude"
+    return f"({x}, {y}) lies outside the Netherlands for {crs}"
+
+
+_Points = tuple[list[int], list[float], list[float], list[tuple[str, str]], list[Problem]]
+
+
+def _points(xs: Sequence[str | None], ys: Sequence[str | None], crs: str, n: int, ctx: Context) -> _Points:
+    """Parse and range-check the coordinates of a chunk once, for every geometry form made from them."""
+    key = ("points", id(xs), id(ys), crs)
+    cached = ctx.memo.get(key)
+    if cached is not None:
+        good, px, py, texts, _ = cached  # type: ignore[misc]
+        return good, px, py, texts, []  # problems were reported by the first caller
+    from .lexical import decimal_text
+
+    x0, x1, y0, y1 = NL_BOUNDS[crs]
+    problems: list[Problem] = []
+    good: list[int] = []
+    px: list[float] = []
+    py: list[float] = []
+    texts: list[tuple[str, str]] = []
+    decimal = ctx.decimal
+    for i in range(n):
+        xt, yt = xs[i], ys[i]
+        if xt is None or yt is None:
+            continue
+        xn, yn = decimal_text(xt, decimal), decimal_text(yt, decimal)
+        if xn is None or yn is None:
+            bad, which = (xt, OFN + "x") if xn is None else (yt, OFN + "y")
+            problems.append((i, which, f"'{bad}' is not a coordinate"))
+            continue
+        x, y = float(xn), float(yn)
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            problems.append((i, OFN + "x", _bounds_reason(crs, x, y)))
+            continue
+        good.append(i)
+        px.append(x)
+        py.append(y)
+        texts.append((xn, yn))
+    result = (good, px, py, texts, problems)
+    ctx.memo[key] = result
+    return result
+
+
+def _wkt_point(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    crs = str(args[OFN + "crs"]).upper()
+    target = str(args.get(OFN + "target", "CRS84")).lower()
+    good, px, py, texts, problems = _points(args[OFN + "x"], args[OFN + "y"], crs, n, ctx)  # type: ignore[arg-type]
+    out: list[str | None] = [None] * n
+    if target == "source":
+        head = f"<{CRS_IRI[crs]}> POINT("
+        for i, (xt, yt) in zip(good, texts, strict=True):
+            # EPSG:4326 is latitude first; RD New is x (east) first.
+            out[i] = f"{head}{yt} {xt})" if crs == "EPSG:4326" else f"{head}{xt} {yt})"
+    elif good:
+        lons, lats = (px, py) if crs == "EPSG:4326" else _to_crs84(crs)(px, py)
+        head = f"<{CRS84_IRI}> POINT("
+        for i, lon, lat in zip(good, lons, lats, strict=True):  # type: ignore[call-overload]
+            out[i] = f"{head}{_fmt(lon)} {_fmt(lat)})"
+    return out, problems
+
+
+_POSTCODE = re.compile(r"\s*([1-9]\d{3})\s?([A-Za-z]{2})\s*")
+
+
+def _postcode(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    values = args["urn:openbaar:fn:value"]
+    out: list[str | None] = [None] * n
+    problems: list[Problem] = []
+    for i in range(n):
+        v = values[i]
+        if v is None:
+            continue
+        m = _POSTCODE.fullmatch(v)
+        if m:
+            out[i] = m.group(1) + m.group(2).upper()
+        else:
+            problems.append((i, "urn:openbaar:fn:value", f"'{v}' is not a Dutch postcode (like 9712 GE)"))
+    return out, problems
+
+
+def _text(
+    op: Callable[[str], str],
+) -> Callable[[Arguments, int, Context], tuple[list[str | None], list[Problem]]]:
+    def apply(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+        values = args["urn:openbaar:fn:value"]
+        return [None if values[i] is None else op(values[i]) or None for i in range(n)], []  # type: ignore[arg-type]
+
+    return apply
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    OFN + "wktPoint": FunctionSpec(
+        required=(OFN + "x", OFN + "y", OFN + "crs"),
+        constants=(OFN + "crs", OFN + "target"),
+        apply=_wkt_point,
+    ),
+    OFN + "postcode": FunctionSpec(required=(OFN + "value",), constants=(), apply=_postcode),
+    OFN + "lower": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.lower)),
+    OFN + "upper": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.upper)),
+    OFN + "trim": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.strip)),
+}
+
+
+def check_constants(function: str, constants: dict[str, str]) -> str | None:
+    """Validate constant parameters at plan time; returns a problem or None."""
+    if function == OFN + "wktPoint":
+        crs = constants.get(OFN + "crs", "").upper()
+        if crs not in NL_BOUNDS:
+            return f"ofn:crs '{crs}' is not supported: use EPSG:28992 (RD New) or EPSG:4326 (WGS84)"
+        target = constants.get(OFN + "target", "CRS84").lower()
+        if target not in ("source", "crs84"):
+            return f"ofn:target '{target}' must be 'source' or 'CRS84'"
+    return None

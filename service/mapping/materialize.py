@@ -1,0 +1,206 @@
+"""Materialise: run the planned builders over each table, a chunk at a time, and stream N-Quads.
+
+Pure: it reads the tables and yields bytes; where the bytes go (a store, a file, a pipe) is the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..errors import SourceError
+from .functions import FUNCTIONS, Context
+from .model import DatasetMapping
+from .plan import Cursor, Entailment, SourcePlan, plan_dataset, plan_join_index
+from .report import Issue, Report, TableStats
+from .sources import Table
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    graph_base: str
+    chunk_rows: int = 4096
+    max_bad_row_share: float = 0.05
+    #: Tables with fewer rows than this are never failed for their share of bad rows.
+    min_rows_for_share: int = 20
+
+
+def materialize(
+    mappings: list[DatasetMapping],
+    *,
+    options: Options,
+    report: Report,
+    entailment: Entailment | None = None,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given."""
+    for mapping in mappings:
+        yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress)
+
+
+def _materialize_dataset(
+    mapping: DatasetMapping,
+    options: Options,
+    report: Report,
+    entailment: Entailment,
+    progress: Progress | None,
+) -> Iterator[bytes]:
+    cursor = Cursor()
+    plans = plan_dataset(mapping, cursor=cursor, entailment=entailment, graph_base=options.graph_base)
+    for plan in plans:
+        for join in plan.joins:
+            _fill_join_index(mapping, join, options, cursor)
+    for plan in plans:
+        stats = report.table(mapping.slug, _rel(plan, mapping))
+        yield from _materialize_table(plan, stats, options, report, cursor, progress)
+        if stats.rows >= options.min_rows_for_share and stats.bad_row_share > options.max_bad_row_share:
+            raise SourceError(
+                plan.source.path,
+                f"{len(stats.bad_rows)} of {stats.rows} rows ({stats.bad_row_share:.1%}) have a rejected "
+                f"row or value, more than the {options.max_bad_row_share:.0%} allowed",
+                "see the build report for each row; fix the export or the mapping",
+            )
+
+
+def _rel(plan: SourcePlan, mapping: DatasetMapping) -> str:
+    try:
+        return str(plan.source.path.relative_to(mapping.path.parent.parent))
+    except ValueError:
+        return plan.source.path.name
+
+
+def _fill_join_index(mapping: DatasetMapping, join, options: Options, cursor: Cursor) -> None:  # type: ignore[no-untyped-def]
+    columns, subject, keys = plan_join_index(mapping, join, cursor=cursor, graph_base=options.graph_base)
+    nulls = join.parent.source.dialect.null_values
+    index = join.index
+    with Table(join.parent.source) as table:
+        for rows, _numbers, _malformed in table.chunks(columns, options.chunk_rows):
+            for row in rows:
+                key = tuple(row[k] for k in keys)
+                if any(v in nulls for v in key):
+                    continue
+                s = subject(row)
+                if s is not None:
+                    index.setdefault(key, []).append(s)
+    cursor.problems.clear()
+    cursor.empties.clear()
+
+
+def _derive(
+    plan: SourcePlan,
+    rows: list[tuple[str, ...]],
+    numbers: list[int],
+    context: Context,
+    nulls: frozenset[str],
+    problems: list[tuple[int, str, str]],
+) -> list[tuple[str, ...]]:
+    """Evaluate the mapping functions for a chunk and append their values to each row (reversed)."""
+    n = len(rows)
+    results = []
+    columns: dict[int, list[str | None]] = {}
+    for derived in plan.derived:
+        spec = FUNCTIONS[derived.call.function]
+        args: dict[str, object] = {}
+        names: dict[str, str] = {}
+        for param, arg in derived.arguments.items():
+            if isinstance(arg, int):
+                if arg not in columns:
+                    columns[arg] = [None if r[arg] in nulls else r[arg] for r in rows]
+                args[param] = columns[arg]
+                names[param] = plan.columns[arg]
+            else:
+                args[param] = arg
+        values, found = spec.apply(args, n, context)  # type: ignore[arg-type]
+        problems.extend((numbers[i], names.get(param, param), reason) for i, param, reason in found)
+        results.append(values)
+    if not results:
+        return rows
+    results.reverse()
+    return [row + extra for row, extra in zip(rows, zip(*results, strict=True), strict=True)]
+
+
+def _materialize_table(
+    plan: SourcePlan,
+    stats: TableStats,
+    options: Options,
+    report: Report,
+    cursor: Cursor,
+    progress: Progress | None,
+) -> Iterator[bytes]:
+    dialect = plan.source.dialect
+    g = f" {plan.graph} .\n"
+    ginf = f" {plan.inferred_graph} .\n"
+    maps = plan.maps
+    problems = cursor.problems
+    with Table(plan.source) as table:
+        for rows, numbers, malformed in table.chunks(plan.columns, options.chunk_rows):
+            stats.rows += len(rows) + len(malformed)
+            for number in malformed:
+                report.add(
+                    Issue(
+                        stats.dataset,
+                        stats.file,
+                        number,
+                        "*",
+                        f"the row has a different number of fields than the header ({table.width})",
+                        "error",
+                    ),
+                    stats,
+                )
+            rows = _derive(plan, rows, numbers, Context(dialect.decimal), dialect.null_values, problems)
+            out: list[str] = []
+            append = out.append
+            for row, number in zip(rows, numbers, strict=True):
+                cursor.row = number
+                for mp in maps:
+                    s = mp.subject(row)
+                    if s is None:
+                        report.add(
+                            Issue(
+                                stats.dataset,
+                                stats.file,
+                                number,
+                                ", ".join(mp.subject_columns),
+                                f"no subject for mapping '{mp.name}': the cell is empty",
+                                "error",
+                            ),
+                            stats,
+                        )
+                        continue
+                    if mp.constant_tail:
+                        append(s + s.join(mp.constant_tail))
+                    for predicate, build in mp.simple:
+                        o = build(row)
+                        if o is not None:
+                            append(f"{s}{predicate}{o}{g}")
+                    for em in mp.emitters:
+                        if em.build is not None:
+                            o = em.build(row)
+                            objects: tuple[str, ...] | list[str] = () if o is None else (o,)
+                        else:
+                            objects = em.join(row)  # type: ignore[misc]
+                        for o in objects:
+                            append(f"{s}{em.predicate}{o}{g}")
+                            for q in em.forward:
+                                append(f"{s} <{q}> {o}{ginf}")
+                            for r in em.backward:
+                                append(f"{o} <{r}> {s}{ginf}")
+                            if em.dynamic_types:
+                                for c in em.dynamic_types.get(o[1:-1], ()):
+                                    append(f"{s}{em.predicate}<{c}>{ginf}")
+            for number, column, reason in problems:
+                report.add(Issue(stats.dataset, stats.file, number, column, reason), stats)
+            problems.clear()
+            if cursor.empties:
+                stats.empty.update(cursor.empties)
+                cursor.empties.clear()
+            text = "".join(out)
+            lines = text.count("\n")
+            inferred = text.count(ginf) if plan.inferred_graph else 0
+            stats.triples += lines - inferred
+            stats.inferred += inferred
+            if progress is not None:
+                progress(stats.dataset, len(rows))
+            yield text.encode("utf-8")

@@ -1,0 +1,431 @@
+"""Parse a YARRRML mapping file into the internal form (``model``), with file- and key-precise errors.
+
+Reads one file and nothing else; the sources it names are opened later, by ``sources``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import MappingError
+from .functions import FUNCTIONS
+from .model import (
+    RDF_TYPE,
+    DatasetMapping,
+    Dialect,
+    FunctionCall,
+    JoinCondition,
+    ParentRef,
+    PredicateObjectMap,
+    Reference,
+    Source,
+    Template,
+    TermMap,
+    TriplesMap,
+    WithheldColumn,
+)
+
+#: Prefixes every mapping may use without declaring them.
+DEFAULT_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "ofn": "urn:openbaar:fn:",
+}
+TOP_LEVEL_KEYS = {"prefixes", "base", "authors", "sources", "mappings", "dataset", "policy"}
+MAPPING_KEYS = {"sources", "subjects", "predicateobjects", "authors"}
+_ALIASES = {
+    "mapping": "mappings",
+    "m": "mappings",
+    "s": "subjects",
+    "subject": "subjects",
+    "po": "predicateobjects",
+    "predicateobject": "predicateobjects",
+    "p": "predicates",
+    "predicate": "predicates",
+    "o": "objects",
+    "object": "objects",
+    "source": "sources",
+    "fn": "function",
+    "f": "function",
+    "pms": "parameters",
+    "v": "value",
+}
+_SCHEMES = ("http:", "https:", "urn:", "mailto:", "tag:")
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-1", "windows-1252"}
+
+
+def _norm(node: Any) -> Any:
+    """Rename YARRRML's short keys to their long form, at the mapping levels only."""
+    if isinstance(node, dict):
+        return {_ALIASES.get(k, k) if isinstance(k, str) else k: v for k, v in node.items()}
+    return node
+
+
+class _Parser:
+    def __init__(self, path: Path, project: Path, id_base: str, def_base: str) -> None:
+        self.path, self.project = path, project
+        self.prefixes = dict(DEFAULT_PREFIXES)
+        self.id_base, self.def_base = id_base, def_base
+
+    def fail(self, where: str, problem: str, fix: str = "") -> MappingError:
+        return MappingError(self.path, where, problem, fix)
+
+    # -- terms ---------------------------------------------------------------------------------
+    def expand(self, text: str, where: str) -> str:
+        """Expand a CURIE; absolute IRIs pass; anything else is an unknown prefix."""
+        if text == "a":
+            return RDF_TYPE
+        if text.startswith(_SCHEMES):
+            return text
+        prefix, sep, local = text.partition(":")
+        if not sep:
+            raise self.fail(where, f"'{text}' is not an IRI or a prefixed name", "write prefix:name")
+        if prefix not in self.prefixes:
+            raise self.fail(
+                where, f"unknown prefix '{prefix}' in '{text}'", "declare it under 'prefixes:' at the top"
+            )
+        return self.prefixes[prefix] + local
+
+    def template(self, text: str, where: str, *, iri: bool) -> Template:
+        parts: list[str | Reference] = []
+        rest = text
+        while True:
+            start = rest.find("$(")
+            if start < 0:
+                if rest:
+                    parts.append(rest)
+                break
+            if start:
+                parts.append(rest[:start])
+            end = rest.find(")", start)
+            if end < 0:
+                raise self.fail(where, f"unclosed reference in template '{text}'", "close it with ')'")
+            column = rest[start + 2 : end]
+            if not column.strip():
+                raise self.fail(where, f"empty reference '$()' in template '{text}'")
+            parts.append(Reference(column))
+            rest = rest[end + 1 :]
+        if iri and parts and isinstance(parts[0], str):
+            parts[0] = self.expand(parts[0], where)
+        elif iri and parts and isinstance(parts[0], Reference) and len(parts) > 1:
+            raise self.fail(where, f"IRI template '{text}' starts with a reference", "start it with a prefix")
+        if iri:
+            for p in parts:
+                if isinstance(p, str) and _IRI_FORBIDDEN.search(p):
+                    raise self.fail(where, f"malformed IRI template '{text}': '{p}' has a space or <>\"{{}}|")
+        return Template(tuple(parts))
+
+    def function(self, node: dict[str, Any], where: str) -> FunctionCall:
+        node = _norm(node)
+        name = self.expand(str(node.get("function", "")), f"{where}.function")
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            known = ", ".join(sorted("ofn:" + k.rsplit(":", 1)[-1] for k in FUNCTIONS))
+            raise self.fail(where, f"unknown function '{node.get('function')}'", f"use one of {known}")
+        params: list[tuple[str, Template]] = []
+        for i, raw in enumerate(node.get("parameters") or []):
+            pwhere = f"{where}.parameters[{i}]"
+            if isinstance(raw, list) and len(raw) == 2:
+                key, value = raw
+            elif isinstance(raw, dict):
+                raw = _norm(raw)
+                key, value = raw.get("parameter"), raw.get("value")
+            else:
+                raise self.fail(pwhere, "a parameter is [name, value] or {parameter, value}")
+            pname = self.expand(str(key), pwhere)
+            params.append((pname, self.template(str(value), pwhere, iri=False)))
+        call = FunctionCall(name, tuple(params))
+        missing = [p for p in spec.required if call.parameter(p) is None]
+        if missing:
+            short = ", ".join("ofn:" + m.rsplit(":", 1)[-1] for m in missing)
+            raise self.fail(where, f"function {node['function']} needs parameter(s) {short}")
+        return call
+
+    def object_map(self, raw: Any, where: str, datatype: str | None = None) -> TermMap | ParentRef:
+        if isinstance(raw, dict):
+            node = _norm(raw)
+            if "mapping" in node:
+                return self.parent_ref(node, where)
+            kind = node.get("type")
+            dt = node.get("datatype")
+            lang = node.get("language")
+            dt_iri = self.expand(str(dt), f"{where}.datatype") if dt else None
+            if "function" in node:
+                value: Template | FunctionCall = self.function(node, where)
+                term_type = "iri" if kind == "iri" else "literal"
+            else:
+                if "value" not in node:
+                    raise self.fail(where, "an object needs 'value', 'function' or 'mapping'")
+                text = str(node["value"])
+                if text.endswith("~iri"):
+                    text, kind = text[:-4], "iri"
+                term_type = "iri" if kind == "iri" else "literal"
+                value = self.template(text, where, iri=term_type == "iri")
+            if lang and dt_iri:
+                raise self.fail(where, "an object has a language or a datatype, not both")
+            return TermMap(value, term_type, dt_iri, str(lang).lower() if lang else None)
+        if not isinstance(raw, (str, int, float, bool)):
+            raise self.fail(where, "an object is a string, a list of strings, or a map")
+        text = str(raw).lower() if isinstance(raw, bool) else str(raw)
+        language = None
+        if datatype and datatype.endswith("~lang"):
+            language, datatype = datatype[:-5].lower(), None
+        if text.endswith("~iri"):
+            return TermMap(self.template(text[:-4], where, iri=True), "iri")
+        if text.endswith("~lang"):
+            raise self.fail(where, f"'{text}': a language tag goes in the third place, [p, o, nl~lang]")
+        if not isinstance(raw, str) or "$(" in text:
+            dt_iri = self.expand(datatype, f"{where}[2]") if datatype else None
+            return TermMap(self.template(text, where, iri=False), "literal", dt_iri, language)
+        # A constant: an IRI when it is a prefixed name or absolute IRI (as YARRRML tools do).
+        prefix = text.partition(":")[0]
+        if not datatype and not language and (text.startswith(_SCHEMES) or prefix in self.prefixes):
+            return TermMap(self.template(text, where, iri=True), "iri")
+        dt_iri = self.expand(datatype, f"{where}[2]") if datatype else None
+        return TermMap(self.template(text, where, iri=False), "literal", dt_iri, language)
+
+    def parent_ref(self, node: dict[str, Any], where: str) -> ParentRef:
+        conditions: list[JoinCondition] = []
+        raw_conditions = node.get("condition") or []
+        if isinstance(raw_conditions, dict):
+            raw_conditions = [raw_conditions]
+        for i, cond in enumerate(raw_conditions):
+            cwhere = f"{where}.condition[{i}]"
+            cond = _norm(cond)
+            if str(cond.get("function", "")).rsplit(":", 1)[-1] != "equal":
+                raise self.fail(cwhere, "only 'function: equal' join conditions are supported")
+            values: dict[str, str] = {}
+            for param in cond.get("parameters") or []:
+                if isinstance(param, dict):
+                    param = _norm(param)
+                    param = [param.get("parameter"), param.get("value")]
+                if not (isinstance(param, list) and len(param) == 2):
+                    raise self.fail(cwhere, "join parameters are [str1, $(child)] and [str2, $(parent)]")
+                key = str(param[0]).rsplit(":", 1)[-1]
+                ref = self.template(str(param[1]), cwhere, iri=False)
+                if len(ref.parts) != 1 or not isinstance(ref.parts[0], Reference):
+                    raise self.fail(cwhere, f"join parameter '{param[1]}' must be one reference like $(code)")
+                values[key] = ref.parts[0].column
+            if set(values) != {"str1", "str2"}:
+                raise self.fail(
+                    cwhere, "a join condition needs both str1 (this mapping) and str2 (the parent)"
+                )
+            conditions.append(JoinCondition(values["str1"], values["str2"]))
+        return ParentRef(str(node["mapping"]), tuple(conditions))
+
+    # -- structure -----------------------------------------------------------------------------
+    def predicate_objects(self, raw: Any, where: str) -> tuple[PredicateObjectMap, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            raise self.fail(where, "'po' must be a list")
+        result = []
+        for i, entry in enumerate(raw):
+            ewhere = f"{where}[{i}]"
+            if isinstance(entry, list):
+                if len(entry) not in (2, 3):
+                    raise self.fail(ewhere, "a po entry is [predicate, object] or [predicate, object, type]")
+                preds = entry[0] if isinstance(entry[0], list) else [entry[0]]
+                third = str(entry[2]) if len(entry) == 3 else None
+                objects = [self.object_map(entry[1], ewhere, third)]
+            elif isinstance(entry, dict):
+                node = _norm(entry)
+                if "predicates" not in node or "objects" not in node:
+                    raise self.fail(ewhere, "a po map needs 'p' and 'o'")
+                preds = node["predicates"] if isinstance(node["predicates"], list) else [node["predicates"]]
+                raw_objects = node["objects"] if isinstance(node["objects"], list) else [node["objects"]]
+                objects = []
+                for j, obj in enumerate(raw_objects):
+                    if isinstance(obj, list) and len(obj) == 2:
+                        objects.append(self.object_map(obj[0], f"{ewhere}.o[{j}]", str(obj[1])))
+                    else:
+                        objects.append(self.object_map(obj, f"{ewhere}.o[{j}]"))
+            else:
+                raise self.fail(ewhere, "a po entry is a list or a map")
+            predicates = tuple(self.expand(str(p), f"{ewhere}.p") for p in preds)
+            result.append(PredicateObjectMap(predicates, tuple(objects)))
+        return tuple(result)
+
+    def source(self, raw: Any, where: str, named: dict[str, Source]) -> Source:
+        if isinstance(raw, list) and len(raw) == 1:
+            raw = raw[0]
+        if isinstance(raw, str) and raw in named:
+            return named[raw]
+        if isinstance(raw, list):
+            raw = {"access": str(raw[0])}
+        if isinstance(raw, str):
+            raw = {"access": raw}
+        if not isinstance(raw, dict) or "access" not in raw:
+            raise self.fail(
+                where, "a source is [path~csv], a named source, or {access, referenceFormulation}"
+            )
+        access = str(raw["access"])
+        formulation = str(raw.get("referenceFormulation", "csv"))
+        if "~" in access:
+            access, formulation = access.rsplit("~", 1)
+        if formulation.lower() != "csv":
+            raise self.fail(where, f"reference formulation '{formulation}' is not supported", "use csv")
+        path = (self.project / access).resolve()
+        if not path.is_file():
+            raise self.fail(where, f"source file '{access}' does not exist", "check the path")
+        return Source(
+            name=str(raw.get("name", access)), path=path, dialect=self.dialect(raw, where), where=where
+        )
+
+    def dialect(self, raw: dict[str, Any], where: str) -> Dialect:
+        kwargs: dict[str, Any] = {}
+        delimiter = raw.get("delimiter")
+        if delimiter is not None:
+            if delimiter not in (";", ",", "\t", "|"):
+                raise self.fail(
+                    f"{where}.delimiter", f"unsupported delimiter {delimiter!r}", "use ';' or ','"
+                )
+            kwargs["delimiter"] = delimiter
+        encoding = raw.get("encoding")
+        if encoding is not None:
+            if str(encoding).lower() not in _ENCODINGS:
+                raise self.fail(
+                    f"{where}.encoding", f"unsupported encoding {encoding!r}", "use utf-8 or cp1252"
+                )
+            kwargs["encoding"] = str(encoding).lower()
+        decimal = raw.get("decimal")
+        if decimal is not None:
+            if decimal not in (".", ","):
+                raise self.fail(f"{where}.decimal", f"decimal must be '.' or ',', not {decimal!r}")
+            kwargs["decimal"] = decimal
+        dates = raw.get("dates")
+        if dates is not None:
+            if dates not in ("day-first", "iso"):
+                raise self.fail(f"{where}.dates", f"dates must be 'day-first' or 'iso', not {dates!r}")
+            kwargs["dates"] = dates
+        if "null" in raw:
+            kwargs["null_values"] = frozenset(str(v) for v in (raw["null"] or [])) | {""}
+        return Dialect(**kwargs)
+
+    def parse(self, document: Any) -> DatasetMapping:
+        if not isinstance(document, dict):
+            raise self.fail("", "the file is not a YARRRML document (expected a map at the top)")
+        document = _norm(document)
+        unknown = set(document) - TOP_LEVEL_KEYS
+        if unknown:
+            raise self.fail(
+                "",
+                f"unknown top-level key(s) {', '.join(sorted(map(str, unknown)))}",
+                f"allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}",
+            )
+        declared = document.get("prefixes") or {}
+        if not isinstance(declared, dict):
+            raise self.fail("prefixes", "'prefixes' must be a map of name: IRI")
+        self.prefixes.update({str(k): str(v) for k, v in declared.items()})
+        self.prefixes["id"], self.prefixes["def"] = self.id_base, self.def_base
+        named: dict[str, Source] = {}
+        for name, raw in (document.get("sources") or {}).items():
+            src = self.source(raw, f"sources.{name}", {})
+            named[str(name)] = Source(str(name), src.path, src.dialect, f"sources.{name}")
+        raw_maps = document.get("mappings")
+        if not isinstance(raw_maps, dict) or not raw_maps:
+            raise self.fail("mappings", "the file has no 'mappings'")
+        triples_maps = [self.triples_map(str(n), raw, named) for n, raw in raw_maps.items()]
+        slug = self.path.stem
+        if not _SLUG.match(slug):
+            raise self.fail("", f"file name '{slug}' is not a slug", "use lowercase words joined by '-'")
+        result = DatasetMapping(
+            slug=slug,
+            path=self.path,
+            prefixes=dict(self.prefixes),
+            triples_maps=tuple(triples_maps),
+            metadata=document.get("dataset") or {},
+            withheld=self.withheld(document.get("policy") or {}),
+        )
+        self.check_joins(result)
+        return result
+
+    def triples_map(self, name: str, raw: Any, named: dict[str, Source]) -> TriplesMap:
+        where = f"mappings.{name}"
+        if not isinstance(raw, dict):
+            raise self.fail(where, "a mapping must be a map with 'sources', 's' and 'po'")
+        node = _norm(raw)
+        if "graphs" in node or "g" in raw:
+            raise self.fail(
+                where, "graphs are set per dataset", "remove 'g:'; every triple goes to the dataset graph"
+            )
+        unknown = set(node) - MAPPING_KEYS
+        if unknown:
+            raise self.fail(where, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        if "sources" not in node:
+            raise self.fail(where, "the mapping has no 'sources'")
+        source = self.source(node["sources"], f"{where}.sources", named)
+        subject_raw = node.get("subjects")
+        if isinstance(subject_raw, list):
+            if len(subject_raw) != 1:
+                raise self.fail(f"{where}.s", "one subject per mapping is supported")
+            subject_raw = subject_raw[0]
+        if not isinstance(subject_raw, str) or not subject_raw:
+            raise self.fail(f"{where}.s", "the subject must be an IRI template such as id:boom/$(ID)")
+        subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
+        return TriplesMap(
+            name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po")
+        )
+
+    def withheld(self, policy: Any) -> tuple[WithheldColumn, ...]:
+        if not isinstance(policy, dict):
+            raise self.fail("policy", "'policy' must be a map")
+        result = []
+        for i, entry in enumerate(policy.get("withheld") or []):
+            where = f"policy.withheld[{i}]"
+            if not isinstance(entry, dict) or not all(
+                entry.get(k) for k in ("column", "ground", "motivation")
+            ):
+                raise self.fail(where, "a withheld column needs 'column', 'ground' and 'motivation'")
+            result.append(
+                WithheldColumn(str(entry["column"]), str(entry["ground"]), str(entry["motivation"]))
+            )
+        return tuple(result)
+
+    def check_joins(self, mapping: DatasetMapping) -> None:
+        names = {tm.name for tm in mapping.triples_maps}
+        for tm in mapping.triples_maps:
+            for i, pom in enumerate(tm.predicate_objects):
+                for obj in pom.objects:
+                    if not isinstance(obj, ParentRef):
+                        continue
+                    where = f"mappings.{tm.name}.po[{i}]"
+                    if obj.mapping not in names:
+                        raise self.fail(
+                            where, f"join to unknown mapping '{obj.mapping}'", f"one of {sorted(names)}"
+                        )
+                    parent = mapping.triples_map(obj.mapping)
+                    if not obj.conditions and parent.source.path != tm.source.path:
+                        raise self.fail(
+                            where, "a join without a condition needs both mappings on the same source"
+                        )
+
+
+def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> DatasetMapping:
+    """Read and check one mapping file; every problem is a one-line MappingError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MappingError(path, "", "the mapping file does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise MappingError(path, "", f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise MappingError(path, where, f"invalid YAML: {problem}") from None
+    return _Parser(path, project, id_base, def_base).parse(document)

@@ -1,0 +1,143 @@
+"""Releases on disk: each build makes a new directory; the live one is a symlink switched atomically.
+
+A release directory is never written after it is finished, so any number of readers may open it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .errors import BuildError, ReleaseError
+
+MANIFEST = "release.json"
+STORE_DIR = "store"
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE_DIR
+
+    @property
+    def created(self) -> str:
+        return str(self.manifest.get("created", ""))
+
+    @property
+    def triples(self) -> int:
+        return int(sum(self.manifest.get("graphs", {}).values()))
+
+
+def new_release_id(now: datetime | None = None) -> str:
+    """Sortable by time, unique to the microsecond."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def list_releases(settings: Settings) -> list[Release]:
+    """Finished releases, oldest first."""
+    root = settings.releases_dir
+    if not root.is_dir():
+        return []
+    releases = []
+    for path in sorted(root.iterdir()):
+        manifest = path / MANIFEST
+        if path.name.startswith(".") or not manifest.is_file():
+            continue
+        releases.append(Release(path.name, path, json.loads(manifest.read_text(encoding="utf-8"))))
+    return releases
+
+
+def live_release(settings: Settings) -> Release | None:
+    """The release the live pointer names, or None before the first build."""
+    pointer = settings.live_pointer
+    if not pointer.is_symlink():
+        return None
+    path = settings.home / os.readlink(pointer)  # type: ignore[operator]
+    manifest = path / MANIFEST
+    if not manifest.is_file():
+        return None
+    return Release(path.name, path, json.loads(manifest.read_text(encoding="utf-8")))
+
+
+def live_release_id(settings: Settings) -> str | None:
+    """Cheap: one readlink, for servers that check the pointer on every request."""
+    try:
+        return Path(os.readlink(settings.live_pointer)).name
+    except OSError:
+        return None
+
+
+def switch_live(settings: Settings, release_id: str) -> None:
+    """Point ``live`` at a release in one rename, so readers see the old or the new, never neither."""
+    target = settings.releases_dir / release_id
+    if not (target / MANIFEST).is_file():
+        raise ReleaseError(f"release {release_id} does not exist or is not finished")
+    pointer = settings.live_pointer
+    temporary = pointer.with_name(f".live-{os.getpid()}")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(os.path.relpath(target, pointer.parent), temporary)
+    os.replace(temporary, pointer)
+
+
+def rollback(settings: Settings, to: str | None = None) -> Release:
+    """Make the previous release (or ``to``) live again."""
+    releases = list_releases(settings)
+    current = live_release_id(settings)
+    if to is None:
+        older = [r for r in releases if current is None or r.id < current]
+        if not older:
+            raise ReleaseError("there is no earlier release to roll back to")
+        target = older[-1]
+    else:
+        matches = [r for r in releases if r.id == to]
+        if not matches:
+            known = ", ".join(r.id for r in releases) or "none"
+            raise ReleaseError(f"release {to} is not kept on disk (kept: {known})")
+        target = matches[0]
+    switch_live(settings, target.id)
+    return target
+
+
+def prune(settings: Settings) -> list[str]:
+    """Delete the oldest releases beyond ``keep_releases``; the live one is always kept."""
+    releases = list_releases(settings)
+    current = live_release_id(settings)
+    removable = [r for r in releases if r.id != current]
+    excess = len(releases) - settings.keep_releases
+    removed = []
+    for release in removable[: max(excess, 0)]:
+        shutil.rmtree(release.path, ignore_errors=True)
+        removed.append(release.id)
+    return removed
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """One build at a time per home directory."""
+    settings.home.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+    with open(settings.home / "build.lock", "w") as handle:  # type: ignore[operator]
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(
+                "another build is running on this home directory; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

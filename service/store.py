@@ -1,0 +1,114 @@
+"""The only module that imports pyoxigraph: load a new release store, open one read-only, query it.
+
+Keeping the store behind these few functions means a change of store touches one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+Store = ox.Store
+RdfFormat = ox.RdfFormat
+QueryResultsFormat = ox.QueryResultsFormat
+NamedNode = ox.NamedNode
+
+#: Quads per named graph, the first check of a fresh release.
+GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def create_store(path: Path) -> ox.Store:
+    """A new, empty on-disk store; the directory must not exist yet (releases are never reused)."""
+    if path.exists():
+        raise FileExistsError(path)
+    return ox.Store(str(path))
+
+
+def bulk_load_nquads(store: ox.Store, stream: IO[bytes] | bytes) -> None:
+    """Load N-Quads in one bulk transaction: fast, and all or nothing."""
+    store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+
+
+def bulk_load_path(store: ox.Store, path: Path) -> None:
+    """Load an N-Quads file or FIFO by path: read in Rust, so the GIL stays free for other threads."""
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+
+def bulk_load_graph(store: ox.Store, data: bytes | str, rdf_format: str, graph: str) -> None:
+    """Load a small document (Turtle, N-Triples) into one named graph."""
+    fmt = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[rdf_format]
+    store.bulk_load(data, fmt, to_graph=ox.NamedNode(graph))
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Quads per named graph."""
+    return {
+        str(s["g"].value): int(s["n"].value)  # type: ignore[union-attr]
+        for s in store.query(GRAPH_COUNTS)  # type: ignore[union-attr]
+    }
+
+
+def ask(store: ox.Store, query: str, **bindings: str) -> bool:
+    """Run an ASK with IRIs bound through substitutions, never pasted into the text."""
+    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+    return bool(store.query(query, substitutions=subs))
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """Open a finished release; many processes may do this at once."""
+    return ox.Store.read_only(str(path))
+
+
+def finish(store: ox.Store) -> None:
+    """Flush and compact a freshly loaded store before it goes live."""
+    store.flush()
+    store.optimize()
+
+
+def dump_graph(store: ox.Store, graph: str, out: IO[bytes]) -> None:
+    store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
+
+def quads_of(store: ox.Store, graphs: Iterable[str]) -> set[str]:
+    """Every quad of the given graphs as N-Quads text; for determinism checks on small stores."""
+    out: set[str] = set()
+    for graph in graphs:
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            out.add(str(q))
+    return out
+
+
+#: SELECT/ASK result formats by media type, and graph formats by media type.
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+
+def run_query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Evaluate a query over the union of the named graphs; raises SyntaxError for bad or update text."""
+    return store.query(text, use_default_graph_as_union=True)
+
+
+def result_kind(result: object) -> str:
+    """'graph' for CONSTRUCT/DESCRIBE results, 'bindings' for SELECT and ASK."""
+    return "graph" if isinstance(result, ox.QueryTriples) else "bindings"
+
+
+def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str) -> bytes:
+    if isinstance(result, ox.QueryTriples):
+        return result.serialize(format=GRAPH_FORMATS[media_type])  # type: ignore[no-any-return]
+    return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]

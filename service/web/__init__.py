@@ -1,0 +1,1 @@
+"""HTTP: blueprints that read the live release and never write to it."""

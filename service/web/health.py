@@ -1,0 +1,25 @@
+"""Liveness and readiness: /healthz answers while the process runs, /readyz once a release is open."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+
+from .live import LiveStore, NoRelease
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    live: LiveStore = current_app.extensions["openbaar.live"]
+    try:
+        release_id, _ = live.current()
+    except NoRelease as exc:
+        return jsonify(status="unavailable", reason=str(exc)), 503
+    return jsonify(status="ready", release=release_id)
