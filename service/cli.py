@@ -210,3 +210,7 @@ def rollback(settings: Settings, to: str | None) -> None:
         _fail(exc)
         return
     console.print(f"[green]live:[/] release {release.id}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Shared fixtures: a copy of the bundled project, a built release, and a real served instance."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from service.build import build
+from service.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(target: Path) -> Path:
+    """A private copy of mappings/, vocab/ and data/, so a test may break it freely."""
+    for name in ("mappings", "vocab", "data"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled data, built once per session into its own home; tests only read it."""
+    home = tmp_path_factory.mktemp("home")
+    settings = Settings(project=REPO, home=home)
+    build(settings)
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def serve(settings: Settings, workers: int = 2) -> Served:
+    """Start ``openbaar serve`` (gunicorn) on a free port and wait until it answers."""
+    port = free_port()
+    env = {**os.environ, "OPENBAAR_HOME": str(settings.home), "OPENBAAR_PROJECT": str(settings.project)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            if requests.get(url + "/readyz", timeout=1).status_code == 200:
+                return Served(url, process)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not become ready in 30 s")
+
+
+def stop(served: Served) -> None:
+    served.process.terminate()
+    try:
+        served.process.wait(10)
+    except subprocess.TimeoutExpired:
+        served.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(built: Settings) -> Iterator[Served]:
+    served = serve(built)
+    yield served
+    stop(served)

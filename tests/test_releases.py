@@ -1,0 +1,96 @@
+"""The live pointer: atomic switch, rollback, pruning and the build lock, on real directories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.config import Settings
+from service.errors import BuildError, ReleaseError
+from service.releases import (
+    build_lock,
+    list_releases,
+    live_release,
+    live_release_id,
+    prune,
+    rollback,
+    switch_live,
+)
+
+
+def make_release(settings: Settings, release_id: str) -> Path:
+    path = settings.releases_dir / release_id
+    (path / "store").mkdir(parents=True)
+    (path / "release.json").write_text(json.dumps({"id": release_id, "graphs": {"g": 3}}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(project=tmp_path, home=tmp_path / "var", keep_releases=2)
+
+
+def test_no_live_release_before_the_first_build(settings: Settings) -> None:
+    assert live_release(settings) is None
+    assert live_release_id(settings) is None
+
+
+def test_switch_points_live_at_the_release(settings: Settings) -> None:
+    make_release(settings, "20260101-000000-000001")
+    switch_live(settings, "20260101-000000-000001")
+    assert live_release_id(settings) == "20260101-000000-000001"
+    assert settings.live_pointer.is_symlink()
+    assert live_release(settings).triples == 3  # type: ignore[union-attr]
+
+
+def test_switch_refuses_an_unfinished_release(settings: Settings) -> None:
+    (settings.releases_dir / "20260101-000000-000001").mkdir(parents=True)
+    with pytest.raises(ReleaseError, match="not finished"):
+        switch_live(settings, "20260101-000000-000001")
+
+
+def test_unfinished_and_staging_directories_are_not_releases(settings: Settings) -> None:
+    make_release(settings, "20260101-000000-000001")
+    (settings.releases_dir / ".staging-x").mkdir()
+    (settings.releases_dir / "20260102-000000-000001").mkdir()
+    assert [r.id for r in list_releases(settings)] == ["20260101-000000-000001"]
+
+
+def test_rollback_goes_to_the_previous_release(settings: Settings) -> None:
+    for rid in ("20260101-000000-000001", "20260102-000000-000001"):
+        make_release(settings, rid)
+    switch_live(settings, "20260102-000000-000001")
+    assert rollback(settings).id == "20260101-000000-000001"
+    assert live_release_id(settings) == "20260101-000000-000001"
+
+
+def test_rollback_without_an_earlier_release_fails(settings: Settings) -> None:
+    make_release(settings, "20260101-000000-000001")
+    switch_live(settings, "20260101-000000-000001")
+    with pytest.raises(ReleaseError, match="no earlier release"):
+        rollback(settings)
+
+
+def test_rollback_to_an_unknown_release_names_the_kept_ones(settings: Settings) -> None:
+    make_release(settings, "20260101-000000-000001")
+    with pytest.raises(ReleaseError, match="20260101-000000-000001"):
+        rollback(settings, "nope")
+
+
+def test_prune_keeps_the_newest_and_the_live_one(settings: Settings) -> None:
+    ids = [f"2026010{i}-000000-000001" for i in range(1, 5)]
+    for rid in ids:
+        make_release(settings, rid)
+    switch_live(settings, ids[0])
+    removed = prune(settings)
+    kept = [r.id for r in list_releases(settings)]
+    assert ids[0] in kept
+    assert len(kept) == 2
+    assert sorted(removed + kept) == ids
+
+
+def test_a_second_build_on_the_same_home_is_refused(settings: Settings) -> None:
+    with build_lock(settings), pytest.raises(BuildError, match="another build"), build_lock(settings):
+        pass
