@@ -10,26 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import MappingError
-from .functions import FUNCTIONS, check_constants
-from .lexical import checker_for
+from .builders import Builder, Cursor, DerivedColumn, Row, TermBuilders
 from .model import (
-    RDF_LANGSTRING,
     RDF_TYPE,
-    XSD_STRING,
     DatasetMapping,
-    FunctionCall,
     ParentRef,
-    Reference,
     Source,
     Template,
     TermMap,
     TriplesMap,
 )
-from .terms import NEEDS_ESCAPE, SAFE, iri_safe, is_absolute_iri, is_language_tag, literal
+from .terms import is_absolute_iri
 
-Row = tuple[str, ...]
-Builder = Callable[[Row], "str | None"]
+__all__ = ["Cursor", "Entailment", "plan_dataset", "plan_join_index", "subject_concepts"]
 
 
 class Entailment:
@@ -63,18 +56,6 @@ class Entailment:
 
 
 @dataclass
-class Cursor:
-    """The row being mapped; builders report problems against it."""
-
-    row: int = 0
-    problems: list[tuple[int, str, str]] = field(default_factory=list)
-    empties: list[str] = field(default_factory=list)
-
-    def reject(self, column: str, reason: str) -> None:
-        self.problems.append((self.row, column, reason))
-
-
-@dataclass
 class Emitter:
     """One predicate-object pair of a triples map; ``objects`` yields zero or more object terms."""
 
@@ -100,12 +81,6 @@ class MapPlan:
 
 
 @dataclass
-class DerivedColumn:
-    call: FunctionCall
-    arguments: dict[str, int | str]  # parameter → column position, or a constant
-
-
-@dataclass
 class SourcePlan:
     dataset: str
     source: Source
@@ -126,7 +101,7 @@ class JoinIndex:
     index: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
 
-class _Planner:
+class _Planner(TermBuilders):
     def __init__(
         self,
         mapping: DatasetMapping,
@@ -135,240 +110,15 @@ class _Planner:
         entailment: Entailment,
         graph_base: str,
     ) -> None:
+        super().__init__(
+            mapping.path, sources[0].source.dialect, cursor, {w.column for w in mapping.withheld}
+        )
         self.mapping = mapping
         self.maps = sources
-        self.cursor = cursor
         self.entailment = entailment
         self.graph = f"<{graph_base}{mapping.slug}>"
         self.inferred_graph = f"<{graph_base}inferred>"
-        self.columns: list[str] = []
-        self.derived: list[DerivedColumn] = []
         self.joins: list[JoinIndex] = []
-        withheld = {w.column for w in mapping.withheld}
-        self.withheld = withheld
-
-    def fail(self, where: str, problem: str, fix: str = "") -> MappingError:
-        return MappingError(self.mapping.path, where, problem, fix)
-
-    def column(self, name: str, where: str) -> int:
-        if name in self.withheld:
-            raise self.fail(
-                where,
-                f"column '{name}' is withheld by the policy but the mapping publishes it",
-                "remove it from the mapping or from policy.withheld",
-            )
-        if name not in self.columns:
-            self.columns.append(name)
-        return self.columns.index(name)
-
-    # -- builders ------------------------------------------------------------------------------
-    def value(self, template: Template, where: str, *, iri: bool) -> Builder:
-        """Builder of a template's raw text (references IRI-encoded when ``iri``); None on an empty cell."""
-        nulls = self.maps[0].source.dialect.null_values
-        cursor = self.cursor
-        parts = [
-            (p if isinstance(p, str) else (self.column(p.column, where), p.column)) for p in template.parts
-        ]
-        if len(parts) == 1 and isinstance(parts[0], tuple):
-            ((i, name),) = parts
-
-            def single(row: Row) -> str | None:
-                v = row[i]
-                if v in nulls:
-                    cursor.empties.append(name)
-                    return None
-                return iri_safe(v) if iri else v
-
-            return single
-        if len(parts) == 2 and isinstance(parts[0], str) and isinstance(parts[1], tuple):
-            pre, (i, name) = parts[0], parts[1]
-
-            def prefixed(row: Row) -> str | None:
-                v = row[i]
-                if v in nulls:
-                    cursor.empties.append(name)
-                    return None
-                return pre + (iri_safe(v) if iri else v)
-
-            return prefixed
-
-        def general(row: Row) -> str | None:
-            out = []
-            for part in parts:
-                if isinstance(part, str):
-                    out.append(part)
-                    continue
-                v = row[part[0]]
-                if v in nulls:
-                    cursor.empties.append(part[1])
-                    return None
-                out.append(iri_safe(v) if iri else v)
-            return "".join(out)
-
-        return general
-
-    def derived_column(self, call: FunctionCall, where: str) -> int:
-        spec = FUNCTIONS[call.function]
-        arguments: dict[str, int | str] = {}
-        constants: dict[str, str] = {}
-        for name, template in call.parameters:
-            if template.is_constant:
-                arguments[name] = constants[name] = template.constant
-            elif len(template.parts) == 1 and isinstance(template.parts[0], Reference):
-                arguments[name] = self.column(template.parts[0].column, where)
-            else:
-                raise self.fail(where, "function parameters are one reference $(col) or a constant")
-        for name in spec.constants:
-            if name in arguments and not isinstance(arguments[name], str):
-                raise self.fail(where, f"parameter {name.rsplit(':', 1)[-1]} must be a constant")
-        problem = check_constants(call.function, constants)
-        if problem:
-            raise self.fail(where, problem)
-        for k, d in enumerate(self.derived):
-            if d.call == call:
-                return k
-        self.derived.append(DerivedColumn(call, arguments))
-        return len(self.derived) - 1
-
-    def term(self, tm: TermMap, where: str) -> Builder | str:
-        """A builder of the N-Triples term, or the term itself when it is constant."""
-        if isinstance(tm.value, Template) and tm.value.is_constant:
-            text = tm.value.constant
-            if tm.term_type == "iri":
-                if not is_absolute_iri(text):
-                    raise self.fail(where, f"'{text}' is not an absolute IRI")
-                return f"<{text}>"
-            return self._literal_constant(text, tm, where)
-        if tm.term_type == "iri":
-            return self._iri_builder(tm, where)
-        return self._literal_builder(tm, where)
-
-    def _raw(self, tm: TermMap, where: str, *, iri: bool) -> Builder:
-        if isinstance(tm.value, FunctionCall):
-            # Derived values follow the columns in reverse order, so their position from the end is fixed.
-            k = -1 - self.derived_column(tm.value, where)
-            return lambda row: row[k]
-        return self.value(tm.value, where, iri=iri)
-
-    def _single(self, tm: TermMap, where: str) -> tuple[str, int, str, str] | None:
-        """(text before, column position, column name, text after) for a one-reference template."""
-        if not isinstance(tm.value, Template):
-            return None
-        parts = tm.value.parts
-        refs = [k for k, p in enumerate(parts) if isinstance(p, Reference)]
-        if len(refs) != 1:
-            return None
-        k = refs[0]
-        ref = parts[k]
-        assert isinstance(ref, Reference)
-        before, after = "".join(parts[:k]), "".join(parts[k + 1 :])  # type: ignore[arg-type]
-        return before, self.column(ref.column, where), ref.column, after
-
-    def _literal_constant(self, text: str, tm: TermMap, where: str) -> str:
-        if tm.language:
-            if not is_language_tag(tm.language):
-                raise self.fail(where, f"'{tm.language}' is not a language tag", "use nl or en")
-            return f"{literal(text)}@{tm.language}"
-        if tm.datatype and tm.datatype not in (XSD_STRING,):
-            return f"{literal(text)}^^<{tm.datatype}>"
-        return literal(text)
-
-    def _iri_builder(self, tm: TermMap, where: str) -> Builder:
-        cursor = self.cursor
-        column = _columns_of(tm)
-        single = self._single(tm, where)
-        if single is not None and single[0]:
-            before, i, name, after = single
-            nulls = self.maps[0].source.dialect.null_values
-            empties = cursor.empties
-            head, tail = f"<{before}", f"{after}>"
-
-            def fused(row: Row) -> str | None:
-                v = row[i]
-                if v in nulls:
-                    empties.append(name)
-                    return None
-                return head + (v if SAFE(v) else iri_safe(v)) + tail
-
-            return fused
-        raw = self._raw(tm, where, iri=True)
-        whole_reference = isinstance(tm.value, Template) and isinstance(tm.value.parts[0], Reference)
-        if not whole_reference:
-            return lambda row: None if (v := raw(row)) is None else f"<{v}>"
-
-        def checked(row: Row) -> str | None:
-            v = raw(row)
-            if v is None:
-                return None
-            if not is_absolute_iri(v):
-                cursor.reject(column, f"'{v}' is not an absolute IRI")
-                return None
-            return f"<{v}>"
-
-        return checked
-
-    def _literal_builder(self, tm: TermMap, where: str) -> Builder:
-        cursor = self.cursor
-        if tm.language and not is_language_tag(tm.language):
-            raise self.fail(where, f"'{tm.language}' is not a language tag", "use nl or en")
-        plain = not tm.datatype or tm.datatype in (XSD_STRING, RDF_LANGSTRING)
-        suffix = f"@{tm.language}" if tm.language else ("" if plain else f"^^<{tm.datatype}>")
-        dialect = self.maps[0].source.dialect
-        check = None if plain else checker_for(tm.datatype, decimal=dialect.decimal, dates=dialect.dates)
-        single = self._single(tm, where)
-        nulls, empties = dialect.null_values, cursor.empties
-        if check is None:
-            if single is not None and not single[0] and not single[3]:
-                _, i, name, _ = single
-
-                def fused(row: Row) -> str | None:
-                    v = row[i]
-                    if v in nulls:
-                        empties.append(name)
-                        return None
-                    return literal(v) + suffix if NEEDS_ESCAPE(v) else f'"{v}"{suffix}'
-
-                return fused
-            if isinstance(tm.value, FunctionCall):
-                k = -1 - self.derived_column(tm.value, where)
-                return lambda row: None if (v := row[k]) is None else literal(v) + suffix
-            raw = self._raw(tm, where, iri=False)
-            return lambda row: None if (v := raw(row)) is None else literal(v) + suffix
-        normalize, explain = check.normalize, check.explain
-        column = _columns_of(tm)
-        short = (tm.datatype or "").rsplit("#", 1)[-1]
-        raw = self._raw(tm, where, iri=False)
-        words = nulls - {""}
-
-        def typed(row: Row) -> str | None:
-            v = raw(row)
-            if v is None:
-                return None
-            n = normalize(v)
-            if n is None:
-                cursor.reject(column, f"{explain(v)}; expected xsd:{short}")
-                return None
-            return f'"{n}"{suffix}'
-
-        if single is None or single[0] or single[3]:
-            return typed
-        _, i, name, _ = single
-
-        def typed_fused(row: Row) -> str | None:
-            v = row[i]
-            if v in nulls:
-                if v in words:
-                    cursor.reject(name, f"'{v}' means no value; expected xsd:{short}")
-                else:
-                    empties.append(name)
-                return None
-            n = normalize(v)
-            if n is None:
-                cursor.reject(column, f"{explain(v)}; expected xsd:{short}")
-                return None
-            return f'"{n}"{suffix}'
-
-        return typed_fused
 
     # -- maps ----------------------------------------------------------------------------------
     def subject(self, tm: TriplesMap) -> tuple[Builder, tuple[str, ...]]:
@@ -456,13 +206,6 @@ class _Planner:
             return lookup.get(key, [])
 
         return joined
-
-
-def _columns_of(tm: TermMap) -> str:
-    """The source columns a term is made from, for report lines."""
-    if isinstance(tm.value, Template):
-        return ", ".join(tm.value.references)
-    return ", ".join(c for _, t in tm.value.parameters for c in t.references)
 
 
 def plan_dataset(
