@@ -157,6 +157,33 @@ def validate(settings: Settings) -> None:
     console.print("[green]valid:[/] every mapping and table can be published")
 
 
+@main.command("map")
+@click.argument("mapping", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="-",
+    show_default=True,
+    help="Where to write the N-Quads ('-' is standard output).",
+)
+@click.pass_obj
+def map_command(settings: Settings, mapping: str, output: str) -> None:
+    """Map one mapping file to N-Quads, to preview its output; publishes nothing, checks nothing else."""
+    from pathlib import Path
+
+    from .build.pipeline import map_one
+
+    try:
+        tables, total = map_one(settings, Path(mapping), output)
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    _summary(tables)
+    if total:
+        console.print(f"[yellow]{total:,} rejected value(s) or row(s)[/]")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")

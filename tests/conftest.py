@@ -55,7 +55,9 @@ def serve(settings: Settings, workers: int = 2) -> Served:
     env = {**os.environ, "OPENBAAR_HOME": str(settings.home), "OPENBAAR_PROJECT": str(settings.project)}
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

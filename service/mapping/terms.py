@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-#: RML/R2RML IRI-safe: a referenced value keeps only iunreserved characters.
+#: The characters a referenced value keeps unencoded in an IRI (RFC 3986 unreserved).
 SAFE = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
 NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -18,36 +18,13 @@ _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*").fullmatch
 
 
 def iri_safe(value: str) -> str:
-    """Percent-encode a template value as RML requires, keeping non-ASCII letters (ucschar) as they are."""
+    """Percent-encode a template value as RML and Morph-KGC do: all but A-Z a-z 0-9 - . _ ~, as UTF-8.
+
+    Non-ASCII letters are encoded too, so that every IRI we mint is also a plain URI.
+    """
     if SAFE(value):
         return value
-    return (
-        quote(value, safe="", encoding="utf-8", errors="strict")
-        if value.isascii()
-        else _iri_safe_unicode(value)
-    )
-
-
-def _iri_safe_unicode(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch.isascii():
-            out.append(ch if SAFE(ch) else quote(ch, safe=""))
-        elif _is_ucschar(ord(ch)):
-            out.append(ch)
-        else:
-            out.append(quote(ch, safe=""))
-    return "".join(out)
-
-
-def _is_ucschar(cp: int) -> bool:
-    """RFC 3987 ucschar: the non-ASCII characters an IRI may hold unencoded."""
-    return (
-        0xA0 <= cp <= 0xD7FF
-        or 0xF900 <= cp <= 0xFDCF
-        or 0xFDF0 <= cp <= 0xFFEF
-        or (0x10000 <= cp <= 0xEFFFD and (cp & 0xFFFF) <= 0xFFFD)
-    )
+    return quote(value, safe="~", encoding="utf-8", errors="surrogatepass")
 
 
 def literal(value: str) -> str:

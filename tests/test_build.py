@@ -1,0 +1,223 @@
+"""End to end: the bundled data built into a real on-disk store, queried, rebuilt, broken and rolled back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from service.build import build
+from service.config import Settings
+from service.errors import BuildError
+from service.releases import list_releases, live_release, live_release_id, rollback
+
+from .conftest import REPO, copy_project, serve, stop
+
+GEO = "http://www.opengis.net/ont/geosparql#"
+MAPPINGS = sorted(p.stem for p in (REPO / "mappings").glob("*.yml"))
+
+
+def store_of(settings: Settings) -> ox.Store:
+    release = live_release(settings)
+    assert release is not None
+    return ox.Store.read_only(str(release.store_path))
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    return [
+        {str(v)[1:]: s[v].value for v in s.variables if s[v] is not None}  # type: ignore[union-attr]
+        for s in store.query(query)
+    ]  # type: ignore[union-attr]
+
+
+def test_every_bundled_dataset_has_its_own_graph(built: Settings) -> None:
+    release = live_release(built)
+    assert release is not None
+    assert sorted(release.manifest["datasets"]) == MAPPINGS
+    for slug in MAPPINGS:
+        assert release.manifest["graphs"][f"{built.graph_base}{slug}"] > 0
+    for side in ("vocab", "catalog", "inferred"):
+        assert release.manifest["graphs"][f"{built.graph_base}{side}"] > 0
+
+
+def test_at_least_five_bundled_datasets_with_hundreds_of_rows(built: Settings) -> None:
+    release = live_release(built)
+    assert release is not None
+    assert len(MAPPINGS) >= 5
+    rows: dict[str, int] = {}
+    for table in release.manifest["tables"]:
+        rows[table["dataset"]] = rows.get(table["dataset"], 0) + table["rows"]
+    assert all(n >= 100 for n in rows.values()), rows
+
+
+def test_manifest_records_source_checksums(built: Settings) -> None:
+    release = live_release(built)
+    assert release is not None
+    for dataset in release.manifest["datasets"].values():
+        assert dataset["sources"]
+        for source in dataset["sources"]:
+            assert len(source["sha256"]) == 64
+            assert (REPO / source["file"]).is_file()
+
+
+def test_store_answers_a_query_per_dataset(built: Settings) -> None:
+    store = store_of(built)
+    rows = select(store, "SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g")
+    counts = {r["g"]: int(r["n"]) for r in rows}
+    for slug in MAPPINGS:
+        assert counts[f"{built.graph_base}{slug}"] > 0
+
+
+def test_every_geometry_has_a_source_crs_form_and_a_crs84_form(built: Settings) -> None:
+    store = store_of(built)
+    rows = select(
+        store,
+        f"""
+        SELECT ?geom (COUNT(?wkt) AS ?n) (SUM(IF(STRSTARTS(STR(?wkt), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"), 1, 0)) AS ?crs84)
+        WHERE {{ ?geom <{GEO}asWKT> ?wkt }} GROUP BY ?geom""",
+    )
+    assert rows, "the bundled data has geometries"
+    assert all(int(r["n"]) == 2 and int(r["crs84"]) == 1 for r in rows)
+
+
+def test_crs84_geometries_work_with_geosparql_functions(built: Settings) -> None:
+    store = store_of(built)
+    groningen = "POLYGON((6.4 53.1, 6.8 53.1, 6.8 53.35, 6.4 53.35, 6.4 53.1))"
+    rows = select(
+        store,
+        f"""
+        PREFIX geo: <{GEO}> PREFIX geof: <http://www.opengis.net/def/function/geosparql/>
+        SELECT (COUNT(*) AS ?n) WHERE {{
+          ?g geo:asWKT ?wkt FILTER(STRSTARTS(STR(?wkt), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"))
+          FILTER(geof:sfWithin(?wkt, "{groningen}"^^geo:wktLiteral)) }}""",
+    )
+    assert int(rows[0]["n"]) > 100
+
+
+def test_inferred_graph_holds_entailed_types_and_the_dataset_graphs_do_not(built: Settings) -> None:
+    store = store_of(built)
+    inferred = f"{built.graph_base}inferred"
+    rows = select(
+        store,
+        f"""
+        SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred}> {{ ?s a <{GEO}Feature> }} }}""",
+    )
+    assert int(rows[0]["n"]) > 100
+    asserted = select(
+        store,
+        f"""
+        SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{GEO}Feature> }} FILTER(?g != <{inferred}>) }}""",
+    )
+    assert int(asserted[0]["n"]) == 0
+
+
+def test_municipality_is_the_tooi_iri(built: Settings) -> None:
+    store = store_of(built)
+    tooi = "https://identifier.overheid.nl/tooi/id/gemeente/gm0014"
+    assert bool(store.query(f"ASK {{ GRAPH ?g {{ ?s ?p <{tooi}> }} }}"))
+
+
+def test_subjects_are_minted_under_id_with_one_concept_per_dataset(built: Settings) -> None:
+    store = store_of(built)
+    rows = select(
+        store,
+        f"""
+        SELECT DISTINCT ?g ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(STRSTARTS(STR(?g), "{built.graph_base}") && STRSTARTS(STR(?s), "{built.id_base}")) }}""",
+    )
+    owner: dict[str, str] = {}
+    for r in rows:
+        concept = r["s"][len(built.id_base) :].split("/", 1)[0]
+        if r["g"].endswith(("/catalog", "/vocab", "/inferred")):
+            continue
+        assert owner.setdefault(concept, r["g"]) == r["g"], f"id/{concept}/ minted in two graphs"
+
+
+def test_build_twice_gives_the_same_triples(built: Settings, tmp_path: Path) -> None:
+    again = Settings(project=REPO, home=tmp_path / "again")
+    build(again)
+    first, second = store_of(built), store_of(again)
+    graphs = [f"{built.graph_base}{g}" for g in [*MAPPINGS, "vocab", "catalog", "inferred"]]
+    for graph in graphs:
+        a = {str(q) for q in first.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+        b = {str(q) for q in second.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+        assert a == b, graph
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Settings:
+    settings = Settings(project=copy_project(tmp_path / "project"), home=tmp_path / "var", keep_releases=2)
+    build(settings)
+    return settings
+
+
+def break_mapping(settings: Settings, old: str, new: str) -> Path:
+    path = sorted(settings.mappings_dir.glob("*.yml"))[0]
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_failed_build_leaves_the_previous_release_serving(project: Settings) -> None:
+    before = live_release_id(project)
+    served = serve(project, workers=1)
+    try:
+        path = break_mapping(project, "$(", "$(NO_SUCH_COLUMN_")
+        with pytest.raises(BuildError) as failure:
+            build(project)
+        assert path.name in "\n".join(failure.value.problems)
+        assert "NO_SUCH_COLUMN_" in "\n".join(failure.value.problems)
+        assert live_release_id(project) == before
+        response = requests.get(
+            served.url + "/sparql",
+            params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        assert response.json()["boolean"] is True
+        assert response.headers["X-Openbaar-Release"] == before
+    finally:
+        stop(served)
+    assert not [p for p in project.releases_dir.iterdir() if p.name.startswith(".staging")]
+
+
+def test_a_build_failing_while_mapping_removes_its_new_store(project: Settings) -> None:
+    before = live_release_id(project)
+    strict = project.replace(max_bad_row_share=0.0)
+    tables = live_release(project).manifest["tables"]  # type: ignore[union-attr]
+    if not any(t["bad_rows"] and t["rows"] >= 20 for t in tables):
+        pytest.fail("the bundled data should plant a few bad values")
+    with pytest.raises(BuildError, match="rows"):
+        build(strict)
+    assert live_release_id(project) == before
+    assert len(list_releases(project)) == 1
+    assert not [p for p in project.releases_dir.iterdir() if p.name.startswith(".staging")]
+    summaries = sorted(project.reports_dir.glob("*.json"))
+    assert json.loads(summaries[-1].read_text())["status"] == "failed"
+
+
+def test_two_datasets_minting_the_same_concept_fail_the_build(project: Settings) -> None:
+    first, second = sorted(project.mappings_dir.glob("*.yml"))[:2]
+    shutil.copy(first, project.mappings_dir / "kopie.yml")
+    with pytest.raises(BuildError) as failure:
+        build(project)
+    assert any("already minted" in p for p in failure.value.problems)
+    assert second.exists()
+
+
+def test_releases_are_kept_to_n_and_rollback_restores_the_previous(project: Settings) -> None:
+    first = live_release_id(project)
+    build(project)
+    second = live_release_id(project)
+    build(project)
+    third = live_release_id(project)
+    assert len({first, second, third}) == 3
+    assert [r.id for r in list_releases(project)] == [second, third]
+    assert rollback(project).id == second
+    assert live_release_id(project) == second
