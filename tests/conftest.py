@@ -79,6 +79,9 @@ def stop(served: Served) -> None:
         served.process.wait(10)
     except subprocess.TimeoutExpired:
         served.process.kill()
+        served.process.wait()
+    if served.process.stderr is not None:
+        served.process.stderr.close()
 
 
 @pytest.fixture(scope="session")

@@ -43,9 +43,8 @@ DEFAULT_PREFIXES = {
 }
 TOP_LEVEL_KEYS = {"prefixes", "base", "authors", "sources", "mappings", "dataset", "policy"}
 MAPPING_KEYS = {"sources", "subjects", "predicateobjects", "authors"}
+_TOP_ALIASES = {"mapping": "mappings", "m": "mappings"}
 _ALIASES = {
-    "mapping": "mappings",
-    "m": "mappings",
     "s": "subjects",
     "subject": "subjects",
     "po": "predicateobjects",
@@ -66,10 +65,10 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _ENCODINGS = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-1", "windows-1252"}
 
 
-def _norm(node: Any) -> Any:
-    """Rename YARRRML's short keys to their long form, at the mapping levels only."""
+def _norm(node: Any, aliases: dict[str, str] = _ALIASES) -> Any:
+    """Rename YARRRML's short keys to their long form, one level of a mapping at a time."""
     if isinstance(node, dict):
-        return {_ALIASES.get(k, k) if isinstance(k, str) else k: v for k, v in node.items()}
+        return {aliases.get(k, k) if isinstance(k, str) else k: v for k, v in node.items()}
     return node
 
 
@@ -317,7 +316,7 @@ class _Parser:
     def parse(self, document: Any) -> DatasetMapping:
         if not isinstance(document, dict):
             raise self.fail("", "the file is not a YARRRML document (expected a map at the top)")
-        document = _norm(document)
+        document = _norm(document, _TOP_ALIASES)
         unknown = set(document) - TOP_LEVEL_KEYS
         if unknown:
             raise self.fail(

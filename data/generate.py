@@ -1,0 +1,765 @@
+"""Generate the bundled tables of data/ (synthetic, deterministic, standard library only).
+
+    python data/generate.py                     # rewrite every table in data/, byte for byte
+    python data/generate.py bomen --rows 1000000 --out /tmp/bomen.csv
+
+Every table is made by one function from its own seeded random generator, so a table is the same
+whichever other tables are generated, and a larger table (``--rows``) has the same columns, format
+and quirks, with planted bad values in the same proportion.
+
+The facts are typed in below and are plausible, not official: the wijk- and buurtindeling of the
+municipality of Groningen (GM0014) with CBS-style codes, its street names, and the tree species of
+Dutch streets. Every number, date, person and business is invented.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import functools
+import math
+import random
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+DATA = Path(__file__).resolve().parent
+GEMEENTECODE, GEMEENTENAAM, INDELINGSJAAR = "GM0014", "Groningen", 2024
+YEARS = range(2019, 2025)
+AGE_GROUPS = ("0-14", "15-24", "25-44", "45-64", "65+")
+
+# --------------------------------------------------------------------------------------------------
+# Facts: wijken with their buurten, streets, postcode areas and approximate centre in RD New (metres).
+# A buurt kind sets its population, area and age profile:
+#   stad (inner city, students), woon (residential), nieuw (new-build, growing), dorp (village),
+#   land (rural), campus (student housing), park, bedrijf (business park: almost nobody lives there).
+# --------------------------------------------------------------------------------------------------
+class Wijk(NamedTuple):
+    nr: str  # the last two digits of the wijkcode
+    naam: str
+    x: int  # approximate centre, RD New
+    y: int
+    plaats: str  # woonplaats of its addresses
+    postcodes: tuple[str, ...]  # the four digits
+    straten: tuple[str, ...]
+    buurten: tuple[tuple[str, str], ...]  # (name, kind)
+
+    @property
+    def code(self) -> str:
+        return f"WK{GEMEENTECODE[2:]}{self.nr}"
+
+
+WIJKEN: tuple[Wijk, ...] = tuple(Wijk(*w) for w in (
+    ("00", "Centrum", 233900, 582000, "Groningen", ("9711", "9712"),
+     ("Herestraat", "Oosterstraat", "Folkingestraat", "Vismarkt", "Grote Markt", "Oude Ebbingestraat",
+      "Nieuwe Ebbingestraat", "Poelestraat", "Peperstraat", "Gedempte Zuiderdiep", "Oude Boteringestraat",
+      "Turfsingel", "Noorderhaven", "Hoge der A", "Lage der A", "Akerkhof", "Sint Jansstraat",
+      "Nieuwe Kijk in 't Jatstraat", "Ossenmarkt", "Kattendiep", "Stationsplein", "Emmasingel",
+      "Ubbo Emmiussingel", "Praediniussingel", "Radesingel", "Schuitendiep", "Haddingestraat"),
+     (("Binnenstad-Noord", "stad"), ("Binnenstad-Zuid", "stad"), ("Binnenstad-Oost", "stad"),
+      ("Binnenstad-West", "stad"), ("Hortusbuurt-Ebbingekwartier", "stad"), ("Stationsgebied", "stad"),
+      ("Oosterhaven", "stad"))),
+    ("01", "Oud-Zuid", 234400, 580800, "Groningen", ("9724", "9725", "9726"),
+     ("Hereweg", "Meeuwerderweg", "Oosterweg", "Parkweg", "Maasstraat", "Rijnstraat", "Waalstraat",
+      "Trompsingel", "Ganzevoortsingel", "Verlengde Oosterstraat", "Sterrebosstraat", "Moesstraat"),
+     (("Oosterpoort", "stad"), ("Herewegbuurt", "stad"), ("Rivierenbuurt", "woon"), ("Grunobuurt", "woon"),
+      ("Villabuurt", "woon"), ("Laanhuizen", "woon"), ("Zuiderpark", "woon"))),
+    ("02", "Oud-West", 232900, 582300, "Groningen", ("9717", "9718"),
+     ("Kraneweg", "Friesestraatweg", "Nassaulaan", "Oranjesingel", "Prinsesseweg", "Noorderbinnensingel",
+      "Mesdagstraat", "Jozef Israëlsplein", "Tjerk Hiddesstraat", "Van Speijkstraat", "Westerkade",
+      "Hoendiep"),
+     (("Schildersbuurt", "stad"), ("Noorderplantsoenbuurt", "stad"), ("Zeeheldenbuurt", "stad"),
+      ("Oranjebuurt", "stad"), ("Kostverloren", "woon"), ("Westerhaven", "stad"),
+      ("Friesestraatweg", "woon"))),
+    ("03", "Zuidwest", 232400, 579300, "Groningen", ("9721", "9722", "9727"),
+     ("Laan Corpus den Hoorn", "Paterswoldseweg", "Van Iddekingeweg", "Hoornsediep", "Van Swietenlaan",
+      "Kamerlingh Onneslaan", "Concourslaan", "Vondellaan", "Hoornse Meer", "Piccardthof"),
+     (("Corpus den Hoorn-Noord", "woon"), ("Corpus den Hoorn-Zuid", "woon"), ("Hoornse Meer", "woon"),
+      ("Hoornse Park", "woon"), ("Piccardthof", "woon"), ("Van Swieten", "woon"), ("Hoornse Plas", "park"),
+      ("Stadspark", "park"))),
+    ("04", "Oost", 235300, 582700, "Groningen", ("9713", "9714", "9715"),
+     ("Damsterdiep", "Oosterhamrikkade", "Gorechtkade", "Oliemuldersweg", "Violenstraat", "Tulpstraat",
+      "Anemoonstraat", "Florakade", "Ulgersmaweg", "Woonschepenhaven", "Nijverheidskade"),
+     (("Oosterparkwijk", "woon"), ("Gorechtbuurt", "woon"), ("Bloemenbuurt", "woon"),
+      ("Damsterbuurt", "stad"), ("Van Starkenborgh", "woon"), ("Ulgersmaborg", "woon"),
+      ("Woonschepenhaven", "dorp"), ("Florabuurt", "woon"))),
+    ("05", "Zuid", 234600, 579700, "Groningen", ("9722", "9723"),
+     ("Helperzoom", "Helper Oostsingel", "Helper Westsingel", "Verlengde Hereweg", "Coendersweg",
+      "Europaweg", "Esperantostraat", "De Savornin Lohmanlaan", "Van Lenneplaan", "Queridolaan"),
+     (("Helpman-Oost", "woon"), ("Helpman-West", "woon"), ("De Wijert-Noord", "woon"),
+      ("De Wijert-Zuid", "woon"), ("Coendersborg", "woon"), ("Europapark", "nieuw"),
+      ("Klein Martijn", "woon"), ("Villapark Helpman", "woon"))),
+    ("06", "Noordwest", 232700, 584000, "Groningen", ("9741", "9742"),
+     ("Zonnelaan", "Pleiadenlaan", "Siriusstraat", "Planetenlaan", "Eikenlaan", "Iepenlaan", "Berkenlaan",
+      "Dorkwerderweg", "Reitdiepkade", "Tuinbouwstraat"),
+     (("Paddepoel-Noord", "woon"), ("Paddepoel-Zuid", "woon"), ("Selwerd", "woon"), ("Tuinwijk", "woon"),
+      ("Dorkwerd", "land"), ("Reitdiepzone", "nieuw"))),
+    ("07", "Oud-Noord", 234300, 583200, "Groningen", ("9713", "9714"),
+     ("Korreweg", "Bedumerweg", "Molukkenstraat", "Sumatralaan", "Javastraat", "Celebesstraat",
+      "Borneostraat", "Van Swinderenstraat", "Nicolaas Beetsstraat", "Oosterhamrikkade"),
+     (("De Hoogte", "woon"), ("Indische Buurt", "woon"), ("Korrewegwijk", "woon"),
+      ("Professorenbuurt", "stad"), ("Oosterhamrik", "woon"))),
+    ("08", "Noordoost", 236500, 585300, "Groningen", ("9733", "9734", "9735"),
+     ("Koningsweg", "Rijksweg", "Kieldiep", "Noorddijkerweg", "Stadsweg", "Oosterhoogebrug"),
+     (("Noorderhoogebrug", "dorp"), ("Oosterhoogebrug", "dorp"), ("Ruischerbrug", "dorp"),
+      ("Noorddijk", "land"), ("Ruischerwaard", "woon"))),
+    ("09", "Hoogkerk", 229400, 581400, "Hoogkerk", ("9745",),
+     ("Hoofdweg", "Zuiderweg", "Oostelijk Halfrond", "Leegeweg", "Kerkstraat", "Westpoortweg"),
+     (("Hoogkerk-Dorp", "dorp"), ("Hoogkerk-Zuid", "woon"), ("Gravenburg", "woon"), ("Leegkerk", "land"),
+      ("De Buitenhof", "woon"), ("Westpoort", "bedrijf"))),
+    ("10", "Haren", 236300, 576900, "Haren", ("9750", "9751", "9752"),
+     ("Rijksstraatweg", "Kerkstraat", "Meerweg", "Emmalaan", "Wilhelminalaan", "Hortuslaan", "Onnerweg",
+      "Glimmerweg", "Middelhorst", "Noordlaarderweg"),
+     (("Haren-Centrum", "dorp"), ("Haren-Noord", "woon"), ("Haren-Oost", "woon"), ("Haren-Zuid", "woon"),
+      ("Glimmen", "dorp"), ("Onnen", "dorp"), ("Essen", "land"), ("Noordlaren", "dorp"), ("Dilgt", "land"))),
+    ("11", "Ten Boer", 242400, 588200, "Ten Boer", ("9791", "9792", "9793"),
+     ("Stationsweg", "Wigboldstraat", "Kerkstraat", "Rijksweg", "Bovenrijgeweg", "Thesingerweg",
+      "Woortmanslaan", "Sint Annerstraatweg"),
+     (("Ten Boer", "woon"), ("Ten Post", "dorp"), ("Garmerwolde", "dorp"), ("Thesinge", "dorp"),
+      ("Sint Annen", "dorp"), ("Lellens", "land"), ("Winneweer", "land"), ("Woltersum", "dorp"),
+      ("Wittewierum", "land"))),
+    ("12", "Meerstad", 240000, 582700, "Groningen", ("9736", "9737"),
+     ("Borgsingel", "Middelberterweg", "Engelberterweg", "Hoofdweg", "Meerstadlaan", "Slochterweg"),
+     (("Meerstad-Noord", "nieuw"), ("Meerstad-Midden", "nieuw"), ("Meerstad-Zuid", "nieuw"),
+      ("Middelbert", "land"), ("Engelbert", "dorp"))),
+    ("13", "Bedrijventerreinen Oost", 236700, 581100, "Groningen", ("9723", "9728"),
+     ("Euvelgunnerweg", "Griffeweg", "Winschoterdiep", "Eemskanaal ZZ", "Driebondsweg", "Osloweg",
+      "Stockholmstraat", "Bornholmstraat"),
+     (("Euvelgunne", "bedrijf"), ("Winschoterdiep", "bedrijf"), ("Driebond", "bedrijf"),
+      ("Eemspoort", "bedrijf"), ("Roodehaan", "bedrijf"))),
+    ("14", "Zernike en Kardinge", 232400, 585300, "Groningen", ("9747",),
+     ("Nijenborgh", "Landleven", "Zernikelaan", "Blauwborgje", "Kardingerweg", "Bieskemaar"),
+     (("Zernikecampus", "campus"), ("Zernikepark", "bedrijf"), ("Kardinge", "park"),
+      ("Kardingerplas", "park"))),
+    ("15", "Vinkhuizen", 230700, 582700, "Groningen", ("9743", "9744"),
+     ("Siersteenlaan", "Bessemoerstraat", "Dierenriemstraat", "Johan Huizingaweg", "Jaagpad"),
+     (("Vinkhuizen-Noord", "woon"), ("Vinkhuizen-Zuid", "woon"), ("Vinkhuizen-Oost", "woon"))),
+    ("16", "Beijum", 235700, 584600, "Groningen", ("9736",),
+     ("Beijumerweg", "Jaagpad", "Zilvermeerlaan", "Hunzeboord", "Schaapmaatweg"),
+     (("Beijum-Oost", "woon"), ("Beijum-West", "woon"), ("De Hunze", "woon"), ("Drielanden", "woon"))),
+    ("17", "Lewenborg", 237300, 583600, "Groningen", ("9737",),
+     ("Kerspel", "Zilvermeerlaan", "Stadsweg", "Lewenborgweg", "Noorderplaats"),
+     (("Lewenborg-Noord", "woon"), ("Lewenborg-Zuid", "woon"), ("Lewenborg-Oost", "woon"))),
+    ("18", "De Held en Reitdiep", 230900, 584200, "Groningen", ("9746",),
+     ("Reitdiephaven", "Friesestraatweg", "Wibenaheerd", "Heldenweg", "Zernikeplein"),
+     (("De Held", "woon"), ("Reitdiep", "woon"), ("Reitdiephaven", "nieuw"),
+      ("Friesestraatweg-West", "bedrijf"))),
+))
+
+#: Per kind: inhabitants in 2024 (min, max), area in ha (min, max), yearly growth, age shares.
+KINDS: dict[str, tuple[tuple[int, int], tuple[int, int], float, tuple[float, ...]]] = {
+    "stad": ((2000, 5600), (15, 70), 0.006, (0.05, 0.37, 0.35, 0.13, 0.10)),
+    "woon": ((1300, 4600), (40, 150), 0.003, (0.15, 0.12, 0.27, 0.25, 0.21)),
+    "nieuw": ((600, 3000), (60, 250), 0.110, (0.25, 0.07, 0.41, 0.19, 0.08)),
+    "dorp": ((200, 1800), (40, 300), -0.002, (0.15, 0.10, 0.20, 0.29, 0.26)),
+    "land": ((25, 400), (300, 1600), -0.006, (0.13, 0.10, 0.18, 0.32, 0.27)),
+    "campus": ((500, 1400), (80, 200), 0.020, (0.00, 0.82, 0.16, 0.01, 0.01)),
+    "park": ((3, 60), (60, 260), 0.000, (0.10, 0.15, 0.30, 0.25, 0.20)),
+    "bedrijf": ((0, 45), (70, 380), 0.000, (0.08, 0.18, 0.34, 0.28, 0.12)),
+}
+
+
+@dataclass(frozen=True)
+class Buurt:
+    code: str
+    naam: str
+    wijkcode: str
+    kind: str
+    oppervlakte: float  # hectares
+    x: float  # centre, RD New
+    y: float
+    bevolking: dict[int, tuple[int, ...]]  # year → count per age group
+
+    @property
+    def inwoners(self) -> int:
+        return sum(self.bevolking[INDELINGSJAAR])
+
+    @property
+    def radius(self) -> float:
+        """Radius in metres of a circle with the buurt's area."""
+        return math.sqrt(self.oppervlakte * 10_000 / math.pi)
+
+
+def split_counts(total: int, shares: list[float]) -> tuple[int, ...]:
+    """Whole numbers that add up to ``total``, in the given proportions (largest remainder)."""
+    raw = [total * s / sum(shares) for s in shares]
+    counts = [int(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return tuple(counts)
+
+
+@functools.cache
+def geography() -> tuple[Buurt, ...]:
+    """Every buurt with its area, centre and population per year and age group (seeded, fixed)."""
+    rng = random.Random(14_0000)
+    buurten = []
+    for wijk in WIJKEN:
+        for nr, (naam, kind) in enumerate(wijk.buurten):
+            (pmin, pmax), (amin, amax), growth, ages = KINDS[kind]
+            area = round(rng.uniform(amin, amax), 2)
+            spread = 350 + 60 * len(wijk.buurten)
+            x = wijk.x + rng.uniform(-spread, spread)
+            y = wijk.y + rng.uniform(-spread, spread)
+            now = rng.randint(pmin, pmax)
+            bevolking = {}
+            for year in YEARS:
+                back = INDELINGSJAAR - year
+                total = now if back == 0 else round(now * (1 + growth) ** -back * rng.uniform(0.985, 1.015))
+                shares = [s * rng.uniform(0.9, 1.1) + 0.002 for s in ages]
+                bevolking[year] = split_counts(total, shares)
+            code = f"BU{GEMEENTECODE[2:]}{wijk.nr}{nr:02d}"
+            buurten.append(Buurt(code, naam, wijk.code, kind, area, x, y, bevolking))
+    return tuple(buurten)
+
+
+def wijk_of(buurt: Buurt) -> Wijk:
+    return next(w for w in WIJKEN if w.code == buurt.wijkcode)
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------
+Rows = Iterator[list[str]]
+
+
+def plant(rng: random.Random, rows: int, kinds: list[tuple[str, float]]) -> dict[int, str]:
+    """The rows (0-based) that get a planted bad value: each kind on a share of the rows, at least once."""
+    counts = [(kind, max(1, round(rows * share))) for kind, share in kinds]
+    total = min(rows, sum(n for _, n in counts))
+    positions = rng.sample(range(rows), total)
+    planted: dict[int, str] = {}
+    for kind, n in counts:
+        for _ in range(n):
+            if positions:
+                planted[positions.pop()] = kind
+    return planted
+
+
+def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:
+    """RD New (EPSG:28992) to WGS84 latitude and longitude: the usual polynomial, good to about a metre."""
+    dx, dy = (x - 155_000) * 1e-5, (y - 463_000) * 1e-5
+    lat = 52.15517440 + (
+        3235.65389 * dy - 32.58297 * dx**2 - 0.24750 * dy**2 - 0.84978 * dx**2 * dy - 0.06550 * dy**3
+        - 0.01709 * dx**2 * dy**2 - 0.00738 * dx + 0.00530 * dx**4 - 0.00039 * dx**2 * dy**3
+        + 0.00033 * dx**4 * dy - 0.00012 * dx * dy
+    ) / 3600
+    lon = 5.38720621 + (
+        5260.52916 * dx + 105.94684 * dx * dy + 2.45656 * dx * dy**2 - 0.81885 * dx**3
+        + 0.05594 * dx * dy**3 - 0.05607 * dx**3 * dy + 0.01199 * dy - 0.00256 * dx**3 * dy**2
+        + 0.00128 * dx * dy**4 + 0.00022 * dy**2 - 0.00022 * dx**2 + 0.00026 * dx**5
+    ) / 3600
+    return lat, lon
+
+
+def point_in(rng: random.Random, buurt: Buurt, spread: float = 0.6) -> tuple[float, float]:
+    """A point near the buurt's centre, in RD New."""
+    return rng.gauss(buurt.x, buurt.radius * spread), rng.gauss(buurt.y, buurt.radius * spread)
+
+
+POSTCODE_LETTERS = "ABCEGHJKLMNPRTVWXZ"
+
+
+def postcode(rng: random.Random, buurt: Buurt) -> tuple[str, str]:
+    """A postcode of the buurt's wijk, as (digits, letters)."""
+    digits = rng.choice(wijk_of(buurt).postcodes)
+    return digits, rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
+
+
+def dutch(number: float, decimals: int) -> str:
+    """A number written with a decimal comma, as a Dutch export does."""
+    return f"{number:.{decimals}f}".replace(".", ",")
+
+
+def day_first(date: dt.date, rng: random.Random) -> str:
+    """A date written day-first, with or without leading zeros (9-4-2023 or 09-04-2023)."""
+    if rng.random() < 0.5:
+        return f"{date.day}-{date.month}-{date.year}"
+    return f"{date.day:02d}-{date.month:02d}-{date.year}"
+
+
+def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randint(0, (end - start).days))
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables. Each yields rows (the header first); TABLES below says how each is written.
+# --------------------------------------------------------------------------------------------------
+def wijken(rng: random.Random, rows: int | None) -> Rows:
+    """wijken.csv: the wijkindeling 2024. Clean: no empty cells, "." decimals, area and inwoners the sum
+    of the wijk's buurten."""
+    yield ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "oppervlakte_ha", "inwoners", "jaar"]
+    buurten = geography()
+    for wijk in WIJKEN[:rows]:
+        members = [b for b in buurten if b.wijkcode == wijk.code]
+        area = sum(b.oppervlakte for b in members)
+        people = sum(b.inwoners for b in members)
+        yield [wijk.code, wijk.naam, GEMEENTECODE, GEMEENTENAAM, f"{area:.2f}", str(people),
+               str(INDELINGSJAAR)]
+
+
+def buurten(rng: random.Random, rows: int | None) -> Rows:
+    """buurten.csv: the buurtindeling 2024, each buurt with its wijkcode. Clean, like wijken.csv; a few
+    business parks and parks have fewer than 50 inhabitants."""
+    yield ["buurtcode", "buurtnaam", "wijkcode", "oppervlakte_ha", "inwoners", "jaar"]
+    for b in geography()[:rows]:
+        yield [b.code, b.naam, b.wijkcode, f"{b.oppervlakte:.2f}", str(b.inwoners), str(INDELINGSJAAR)]
+
+
+def bevolking(rng: random.Random, rows: int | None) -> Rows:
+    """bevolking.csv: inhabitants per buurt, year (2019-2024, on 1 January) and age group. Clean; small
+    buurten give counts below 10 (for a later small-cell suppression). The 2024 counts add up to the
+    buurt's inwoners. With --rows, further years going back from 2018 are added until the count is met
+    (buurten as they are now)."""
+    yield ["buurtcode", "jaar", "leeftijdsgroep", "inwoners"]
+    buurten = geography()
+    written = 0
+    for b in buurten:
+        for year in YEARS:
+            for group, count in zip(AGE_GROUPS, b.bevolking[year], strict=True):
+                if rows is not None and written >= rows:
+                    return
+                yield [b.code, str(year), group, str(count)]
+                written += 1
+    year = YEARS[0]
+    while rows is not None and written < rows:
+        year -= 1
+        for b in buurten:
+            shares = [c + 1 for c in b.bevolking[YEARS[0]]]
+            total = round(sum(b.bevolking[YEARS[0]]) * rng.uniform(0.95, 1.05))
+            for group, count in zip(AGE_GROUPS, split_counts(total, shares), strict=True):
+                if written >= rows:
+                    return
+                yield [b.code, str(year), group, str(count)]
+                written += 1
+
+
+SPECIES = (  # Dutch name, Latin name, full-grown height (m), weight
+    ("Gewone es", "Fraxinus excelsior", 25, 8),
+    ("Es 'Westhof's Glorie'", "Fraxinus excelsior 'Westhof's Glorie'", 22, 5),
+    ("Zomereik", "Quercus robur", 25, 9),
+    ("Amerikaanse eik", "Quercus rubra", 22, 4),
+    ("Moeraseik", "Quercus palustris", 20, 3),
+    ("Winterlinde", "Tilia cordata", 20, 8),
+    ("Hollandse linde", "Tilia × europaea", 25, 7),
+    ("Zilverlinde", "Tilia tomentosa", 22, 3),
+    ("Zomerlinde", "Tilia platyphyllos", 25, 2),
+    ("Gewone esdoorn", "Acer pseudoplatanus", 22, 7),
+    ("Noorse esdoorn", "Acer platanoides", 20, 6),
+    ("Veldesdoorn", "Acer campestre", 12, 5),
+    ("Plataan", "Platanus × hispanica", 28, 5),
+    ("Iep 'Lobel'", "Ulmus × hollandica 'Lobel'", 18, 5),
+    ("Fladderiep", "Ulmus laevis", 22, 3),
+    ("Paardenkastanje", "Aesculus hippocastanum", 22, 4),
+    ("Ruwe berk", "Betula pendula", 18, 6),
+    ("Zwarte els", "Alnus glutinosa", 18, 4),
+    ("Haagbeuk", "Carpinus betulus", 15, 5),
+    ("Beuk", "Fagus sylvatica", 25, 2),
+    ("Japanse sierkers", "Prunus serrulata 'Kanzan'", 8, 4),
+    ("Sierpeer", "Pyrus calleryana 'Chanticleer'", 12, 3),
+    ("Meidoorn", "Crataegus × lavalleei 'Carrièrei'", 7, 3),
+    ("Zweedse meelbes", "Sorbus intermedia", 12, 4),
+    ("Lijsterbes", "Sorbus aucuparia", 10, 2),
+    ("Valse christusdoorn", "Gleditsia triacanthos", 18, 2),
+    ("Robinia", "Robinia pseudoacacia", 20, 3),
+    ("Amberboom", "Liquidambar styraciflua", 18, 2),
+    ("Kaukasische vleugelnoot", "Pterocarya fraxinifolia", 22, 1),
+    ("Schietwilg", "Salix alba", 20, 3),
+    ("Canadese populier", "Populus × canadensis", 28, 3),
+    ("Tamme kastanje", "Castanea sativa", 20, 1),
+    ("Japanse notenboom", "Ginkgo biloba", 18, 1),
+    ("Watercipres", "Metasequoia glyptostroboides", 25, 1),
+    ("Sierappel", "Malus 'Evereste'", 6, 2),
+)
+HEIGHT_CLASSES = ((6, "0-6 m"), (9, "6-9 m"), (12, "9-12 m"), (15, "12-15 m"), (18, "15-18 m"),
+                  (24, "18-24 m"), (99, "> 24 m"))
+TREE_OWNERS = (("Gemeente Groningen", 9200), ("Particulier", 150), ("Woningcorporatie", 200),
+               ("Rijksuniversiteit Groningen", 150), ("Provincie Groningen", 80), ("ProRail", 40),
+               ("Waterschap Noorderzijlvest", 40), ("", 140))
+TREE_WEIGHT = {"stad": 1.0, "woon": 1.6, "nieuw": 1.2, "dorp": 0.8, "land": 0.3, "campus": 0.8,
+               "park": 1.4, "bedrijf": 0.5}
+
+
+def bomen(rng: random.Random, rows: int) -> Rows:
+    """bomen.csv: the tree register export. Quirks: ';', cp1252 (ë, è, ×, ' in names), CRLF, RD New
+    with decimal comma (234083,271), KIEMJAAR as 1965, 1965.0 or empty, BOOMHOOGTE a class ("9-12 m")
+    or a measured height with decimal comma ("11,5"), empty cells (KIEMJAAR, BOOMHOOGTE, STAMDIAMETER,
+    EIGENAAR, a few X/Y and BUURTCODE). Trees come in rows along a street: same species and year.
+    Planted bad values: KIEMJAAR Onbekend (0.4 %) or a typo (2O05), STAMDIAMETER Onbekend (0.2 %),
+    a point in WGS84 degrees, a Y with an extra digit, an empty OBJECTNUMMER."""
+    yield ["OBJECTNUMMER", "STRAAT", "BUURTCODE", "BOOMSOORT", "LATIJNSE_NAAM", "KIEMJAAR", "BOOMHOOGTE",
+           "STAMDIAMETER", "EIGENAAR", "X", "Y"]
+    bad = plant(rng, rows, [("kiemjaar_onbekend", 0.004), ("kiemjaar_typo", 1 / 3000),
+                            ("stam_onbekend", 0.002), ("wgs84", 1 / 3000), ("y_cijfer_te_veel", 1 / 3000),
+                            ("geen_id", 1 / 3000)])
+    buurten = geography()
+    weights = [math.sqrt(b.oppervlakte) * TREE_WEIGHT[b.kind] for b in buurten]
+    species_weights = [s[3] for s in SPECIES]
+    owners, owner_weights = zip(*TREE_OWNERS, strict=True)
+    nummer, i = 100_000, 0
+    while i < rows:
+        buurt = rng.choices(buurten, weights)[0]
+        straat = rng.choice(wijk_of(buurt).straten)
+        naam, latijn, full, _ = rng.choices(SPECIES, species_weights)[0]
+        kiemjaar = min(2021, max(1890, round(rng.gauss(1978, 22))))
+        x, y = point_in(rng, buurt)
+        angle, spacing = rng.uniform(0, math.pi), rng.uniform(7, 12)
+        eigenaar = rng.choices(owners, owner_weights)[0]
+        for k in range(rng.randint(1, 14)):
+            if i >= rows:
+                break
+            nummer += rng.randint(1, 9)
+            age = INDELINGSJAAR - kiemjaar
+            height = max(1.5, min(full, 1.5 + 0.26 * age) * rng.uniform(0.8, 1.15))
+            diameter = max(5, round((4 + 0.85 * age) * rng.uniform(0.75, 1.25)))
+            r = rng.random()
+            jaar = "" if r < 0.08 else f"{kiemjaar}.0" if r < 0.33 else str(kiemjaar)
+            r = rng.random()
+            hoogte = (dutch(height, 1) if r < 0.2 else "" if r < 0.23
+                      else next(label for top, label in HEIGHT_CLASSES if height < top))
+            stam = "" if rng.random() < 0.03 else str(diameter)
+            tx = x + k * spacing * math.cos(angle) + rng.uniform(-0.8, 0.8)
+            ty = y + k * spacing * math.sin(angle) + rng.uniform(-0.8, 0.8)
+            xs, ys = ("", "") if rng.random() < 0.004 else (dutch(tx, 3), dutch(ty, 3))
+            code = "" if rng.random() < 0.003 else buurt.code
+            row = [str(nummer), straat, code, naam, latijn, jaar, hoogte, stam, eigenaar, xs, ys]
+            match bad.get(i):
+                case "kiemjaar_onbekend":
+                    row[5] = "Onbekend"
+                case "kiemjaar_typo":
+                    row[5] = f"{kiemjaar}".replace("0", "O", 1) if "0" in str(kiemjaar) else f"{kiemjaar}5"
+                case "stam_onbekend":
+                    row[7] = "Onbekend"
+                case "wgs84":
+                    lat, lon = rd_to_wgs84(tx, ty)
+                    row[9], row[10] = dutch(lon, 6), dutch(lat, 6)
+                case "y_cijfer_te_veel":
+                    row[10] = dutch(ty * 10, 3)
+                case "geen_id":
+                    row[0] = ""
+            yield row
+            i += 1
+
+
+LANDMARK_STALLINGEN = (  # name, soort, street, number, buurt, capacity, manager, remark
+    ("Fietsenstalling Stationsplein (ondergronds)", "Bewaakte stalling", "Stationsplein", "",
+     "BU00140005", "4150", "NS Fiets", "Eerste 24 uur gratis; daarna € 1,35 per dag.\nOV-chipkaart nodig."),
+    ("Fietsenstalling Stationsplein West", "Onbewaakte stalling", "Stationsplein", "", "BU00140005",
+     "2500", "ProRail", ""),
+    ("Fietsenstalling Forum", "Bewaakte stalling", "Nieuwe Markt", "1", "BU00140000", "1200",
+     "Gemeente Groningen", "Gratis; open tot 01:00 uur."),
+    ("Fietsenstalling Haddingestraat", "Bewaakte stalling", "Haddingestraat", "32", "BU00140000",
+     "800", "Gemeente Groningen", "Gratis bewaakt; ma-za 7:00-23:00; zo 10:00-18:00"),
+    ("Fietsenstalling Zuiderdiep", "Bewaakte stalling", "Gedempte Zuiderdiep", "98", "BU00140001",
+     "500", "Gemeente Groningen", ""),
+    ("Fietsenstalling Europapark", "Onbewaakte stalling", "Esperantostraat", "", "BU00140505", "1600",
+     "ProRail", "Bij het station; slechts één ingang aan de zuidkant."),
+    ("Fietsenstalling Zernike", "Onbewaakte stalling", "Nijenborgh", "4", "BU00141400", "1800",
+     "Rijksuniversiteit Groningen", ""),
+    ("Fietsenstalling UMCG Noord", "Bewaakte stalling", "Antonius Deusinglaan", "1", "BU00140704", "900",
+     "UMCG", "Alleen voor personeel en bezoekers."),
+)
+STALLING_KINDS = (  # soort, capacity range, weight, manager choices
+    ("Fietsenrek", (6, 80), 62, ("Gemeente Groningen",)),
+    ("Fietsvak", (10, 150), 15, ("Gemeente Groningen",)),
+    ("Onbewaakte stalling", (80, 900), 6, ("Gemeente Groningen", "Hanzehogeschool Groningen",
+                                            "Rijksuniversiteit Groningen")),
+    ("Buurtstalling", (20, 80), 8, ("Stichting Buurtstallingen Groningen", "Gemeente Groningen")),
+    ("Fietskluis", (1, 12), 9, ("Gemeente Groningen", "Stichting Buurtstallingen Groningen")),
+)
+STALLING_REMARKS = (
+    "Overdekt.",
+    "Let op: wordt in de zomer vervangen door een nieuw rek.",
+    "Weesfietsen worden na 4 weken verwijderd.",
+    "Sleutel op te halen bij het wijkcentrum; borg € 25.",
+    "Plaats voor bakfietsen aanwezig",
+    "Gedeeltelijk overdekt;\nverlichting aanwezig",
+    "Dubbellaags rek; bovenste laag met liftje.",
+    "Opgeheven per 1-1-2025?\nNagaan bij beheerder.",
+    "Capaciteit geschat",
+    "Naast het café; druk in het weekend.",
+)
+
+
+def fietsenstallingen(rng: random.Random, rows: int) -> Rows:
+    """fietsenstallingen.csv: bicycle parkings. Quirks: ';', cp1252 (é, €), CRLF, WGS84 with decimal
+    comma (53,2071730), postcodes with and without a space and sometimes lower case, Plaats sometimes
+    with a trailing space, Capaciteit and Huisnummer often empty, remarks with quoted ';' and quoted
+    newlines. The ID column is added by us (the real export has none; names are not unique). Planted bad
+    values: Capaciteit Onbekend (0.7 %), lat and lon swapped, a postcode without letters, an empty ID."""
+    yield ["ID", "Naam", "Soort", "Straat", "Huisnummer", "Postcode", "Plaats", "Capaciteit", "Beheerder",
+           "Opmerking", "lat", "lon"]
+    bad = plant(rng, rows, [("capaciteit_onbekend", 0.007), ("latlon_verwisseld", 1 / 300),
+                            ("postcode_kapot", 1 / 300), ("geen_id", 1 / 300)])
+    buurten = {b.code: b for b in geography()}
+    weights = [(8.0 if b.kind == "stad" else 0.2 if b.kind in ("land", "park") else 1.0) for b in geography()]
+    kinds, kind_weights = list(STALLING_KINDS), [k[2] for k in STALLING_KINDS]
+    for i in range(rows):
+        if i < len(LANDMARK_STALLINGEN):
+            naam, soort, straat, huisnummer, code, capaciteit, beheerder, opmerking = LANDMARK_STALLINGEN[i]
+            buurt = buurten[code]
+            x, y = point_in(rng, buurt, 0.15)
+        else:
+            buurt = rng.choices(geography(), weights)[0]
+            soort, (cmin, cmax), _, managers = rng.choices(kinds, kind_weights)[0]
+            straat = rng.choice(wijk_of(buurt).straten)
+            naam = f"{soort} {buurt.naam}" if soort == "Buurtstalling" else f"{soort} {straat}"
+            huisnummer = ""
+            if rng.random() >= 0.6:
+                huisnummer = str(rng.randint(1, 180)) + rng.choice(["", "", "", "a"])
+            r = rng.random()
+            capaciteit = "" if r < 0.07 else str(rng.randint(cmin, cmax))
+            beheerder = "" if rng.random() < 0.05 else rng.choice(managers)
+            opmerking = "" if rng.random() < 0.7 else rng.choice(STALLING_REMARKS)
+            x, y = point_in(rng, buurt)
+        digits, letters = postcode(rng, buurt)
+        r = rng.random()
+        if r < 0.5:
+            pc = f"{digits} {letters}"
+        elif r < 0.95:
+            pc = f"{digits}{letters}"
+        else:
+            pc = f"{digits} {letters.lower()}"
+        plaats = wijk_of(buurt).plaats + (" " if rng.random() < 0.03 else "")
+        lat, lon = rd_to_wgs84(x, y)
+        row = [f"FS{i + 1:04d}", naam, soort, straat, huisnummer, pc, plaats, capaciteit, beheerder,
+               opmerking, dutch(lat, 7), dutch(lon, 7)]
+        match bad.get(i):
+            case "capaciteit_onbekend":
+                row[7] = "Onbekend"
+            case "latlon_verwisseld":
+                row[10], row[11] = row[11], row[10]
+            case "postcode_kapot":
+                row[5] = digits
+            case "geen_id":
+                row[0] = ""
+        yield row
+
+
+HORECA_KINDS = (  # soort, name prefixes, closing times, seats range, weight
+    ("café", ("Café", "Grand Café", "Bruin café"), ("01:00", "02:00", "03:00", "04:00"), (20, 120), 30),
+    ("restaurant", ("Restaurant", "Brasserie", "Bistro"), ("23:00", "00:00", "01:00"), (20, 150), 28),
+    ("eetcafé", ("Eetcafé",), ("00:00", "01:00", "02:00"), (25, 100), 10),
+    ("cafetaria", ("Cafetaria", "Snackbar", "Friterie"), ("22:00", "23:00", "00:00", "03:00"), (0, 40), 12),
+    ("lunchroom", ("Lunchroom", "Koffiebar"), ("18:00", "20:00"), (12, 60), 8),
+    ("bar", ("Bar", "Cocktailbar"), ("02:00", "03:00", "04:00", "05:00"), (10, 60), 5),
+    ("nachtclub", ("Club", "Discotheek"), ("05:00", "06:00"), (0, 40), 2),
+    ("hotel", ("Hotel",), ("01:00", "02:00"), (20, 120), 3),
+    ("sportkantine", ("Kantine",), ("23:00", "00:00"), (30, 120), 2),
+)
+NAME_WORDS = (("De", "Leeuw"), ("Het", "Hert"), ("De", "Uil"), ("Het", "Schaap"), ("De", "Haven"),
+              ("Het", "Pakhuis"), ("De", "Sleutel"), ("Het", "Anker"), ("De", "Kroon"), ("Het", "Paard"),
+              ("De", "Pelikaan"), ("De", "Molen"), ("Het", "Zwaantje"), ("De", "Ooievaar"), ("De", "Toren"),
+              ("Het", "Wapen"), ("De", "Kolk"), ("De", "Zon"))
+NAME_ADJECTIVES = ("Gouden", "Zwarte", "Witte", "Blauwe", "Groene", "Rode", "Oude", "Nieuwe", "Vrolijke",
+                   "Stille", "Dwarse", "Kleine", "Grote", "Drie", "Zilveren")
+FIRST_NAMES = ("Jan", "Pieter", "Anouk", "Sanne", "Henk", "Willemijn", "Mohamed", "Fatima", "Emre", "Elif",
+               "Thijs", "Lotte", "Jelle", "Femke", "Hylke", "Geertje", "Wei", "Linh", "Bas", "Zoë", "René",
+               "Marieke", "Sjoerd", "Aaltje", "Kees", "Ilse")
+SURNAMES = ("de Vries", "Jansen", "Bakker", "Mulder", "Visser", "Smit", "Meijer", "de Boer", "Bos",
+            "Dijkstra", "Hoekstra", "Kuipers", "Postma", "Huizinga", "Wiersma", "Veenstra", "Zijlstra",
+            "Schuiling", "Nienhuis", "Wolters", "Oosterhuis", "Yılmaz", "El Amrani", "Nguyen", "Kaya",
+            "Özdemir", "van der Molen", "Brouwer", "Boekhoud", "Tuinstra")
+BUSINESS_NAMES = ("Bruins", "Heeringa", "Kramer", "Lutgers", "Sikkema", "Tjarks", "Venema", "Wester",
+                  "Zuidema", "Ubbens", "Ménage", "Bella Napoli", "Istanbul", "Saigon", "Da Vinci",
+                  "Zuiderzon")  # never an applicant's name: those are withheld
+STATUSES = (("verleend", 80), ("geweigerd", 5), ("in behandeling", 8), ("ingetrokken", 4), ("vervallen", 3))
+HORECA_REMARKS = (  # remarks for any status, then per status
+    "Terras tot 23:00 uur, daarna binnen.",
+    "Exploitant gewijzigd per 1-1-2023.\nNieuwe leidinggevende bijgeschreven.",
+    "Ontheffing sluitingstijd, alleen vrijdag en zaterdag.",
+    "Let op: terrasvergunning apart verleend,\nzie zaak HV-2022-00311.",
+    "Paracommercieel, alleen bij wedstrijden en clubactiviteiten.",
+    "Verbouwing gemeld; capaciteit \"tijdelijk\" verlaagd.",
+    "Leidinggevende: zie bijlage, twee personen.",
+)
+STATUS_REMARKS = {
+    "geweigerd": "Geweigerd wegens strijd met het bestemmingsplan, zie besluit.",
+    "in behandeling": "Aanvraag aangehouden, Bibob-onderzoek loopt.",
+    "ingetrokken": "Ingetrokken op verzoek van de aanvrager,\nzaak gesloten.",
+}
+CENTRE_POSTCODE_WEIGHT = {"stad": 12.0, "woon": 1.0, "nieuw": 0.6, "dorp": 0.8, "campus": 0.5}
+
+
+def horecavergunningen(rng: random.Random, rows: int) -> Rows:
+    """horecavergunningen.csv: a pandas export of the permit register. Quirks: UTF-8 with BOM, ',',
+    LF, a leading unnamed index column (0..n-1), day-first dates mixed 9-4-2023 / 09-04-2023,
+    datum_besluit empty while in behandeling, aantal_zitplaatsen as floats (8.0) or empty, terras ja/nee,
+    x/y in RD New with "." decimals (pandas float text), opmerking with quoted commas, quotes and
+    newlines, aanvrager a person's name (withheld at publication, Woo 5.1(2)e). Planted bad values:
+    aantal_zitplaatsen onbekend (0.4 %), a date not in the calendar (31-02-2023), x/y in WGS84,
+    an impossible postcode, terras "?", an empty zaaknummer."""
+    yield ["", "zaaknummer", "naam_zaak", "soort", "straat", "huisnummer", "postcode", "plaats",
+           "datum_aanvraag", "datum_besluit", "status", "sluitingstijd", "aantal_zitplaatsen", "terras",
+           "aanvrager", "opmerking", "x", "y"]
+    bad = plant(rng, rows, [("zitplaatsen_onbekend", 0.004), ("datum_ongeldig", 1 / 800),
+                            ("wgs84", 1 / 800), ("postcode_kapot", 1 / 800), ("terras_vraagteken", 1 / 800),
+                            ("geen_zaaknummer", 1 / 800)])
+    buurten = [b for b in geography() if b.kind in CENTRE_POSTCODE_WEIGHT]
+    weights = [CENTRE_POSTCODE_WEIGHT[b.kind] for b in buurten]
+    statuses, status_weights = zip(*STATUSES, strict=True)
+    sequence: dict[int, int] = {}
+    for i in range(rows):
+        soort, prefixes, closing, (smin, smax), _ = rng.choices(HORECA_KINDS, [k[4] for k in HORECA_KINDS])[0]
+        if rng.random() < 0.6:
+            article, noun = rng.choice(NAME_WORDS)
+            naam = f"{rng.choice(prefixes)} {article} {rng.choice(NAME_ADJECTIVES)} {noun}"
+        else:
+            naam = f"{rng.choice(prefixes)} {rng.choice(BUSINESS_NAMES)}"
+        buurt = rng.choices(buurten, weights)[0]
+        digits, letters = postcode(rng, buurt)
+        aanvraag = random_date(rng, dt.date(2019, 1, 2), dt.date(2024, 11, 29))
+        status = rng.choices(statuses, status_weights)[0]
+        besluit = ""
+        if status != "in behandeling":
+            besluit = day_first(aanvraag + dt.timedelta(rng.randint(14, 120)), rng)
+        sequence[aanvraag.year] = sequence.get(aanvraag.year, 0) + rng.randint(1, 6)
+        seats = "" if rng.random() < 0.06 else f"{float(rng.randint(smin, smax))}"  # pandas: 8.0
+        x, y = point_in(rng, buurt)
+        straat = rng.choice(wijk_of(buurt).straten)
+        huisnummer = str(rng.randint(1, 220)) + rng.choice(["", "", "", "", "a", "-1"])
+        pc = f"{digits}{letters}" if rng.random() < 0.7 else f"{digits} {letters}"
+        aanvraag_text = day_first(aanvraag, rng)
+        sluiting, terras = rng.choice(closing), rng.choice(["ja", "nee"])
+        if rng.random() < 0.7:
+            aanvrager = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        else:
+            aanvrager = f"{rng.choice(FIRST_NAMES)[0]}. {rng.choice(SURNAMES)}"
+        if rng.random() < 0.5:
+            opmerking = STATUS_REMARKS.get(status, "")
+        else:
+            opmerking = "" if rng.random() < 0.6 else rng.choice(HORECA_REMARKS)
+        row = [str(i), f"HV-{aanvraag.year}-{sequence[aanvraag.year]:05d}", naam, soort, straat, huisnummer,
+               pc, wijk_of(buurt).plaats, aanvraag_text, besluit, status, sluiting, seats, terras, aanvrager,
+               opmerking, repr(round(x, 2)), repr(round(y, 2))]
+        match bad.get(i):
+            case "zitplaatsen_onbekend":
+                row[12] = "onbekend"
+            case "datum_ongeldig":
+                row[8] = f"31-02-{aanvraag.year}"
+            case "wgs84":
+                lat, lon = rd_to_wgs84(x, y)
+                row[16], row[17] = repr(round(lon, 5)), repr(round(lat, 5))
+            case "postcode_kapot":
+                row[6] = f"{digits}{letters}{rng.randint(1, 9)}"
+            case "terras_vraagteken":
+                row[13] = "?"
+            case "geen_zaaknummer":
+                row[1] = ""
+        yield row
+
+
+FRACTIONS = (("restafval", (5.0, 3.0), 55), ("papier", (5.0, 3.0), 20), ("glas", (3.0, 2.5), 14),
+             ("gft", (3.0, 1.5), 7), ("textiel", (2.5, 2.0), 4))
+CONTAINER_WEIGHT = {"stad": 3.0, "woon": 2.0, "nieuw": 1.5, "dorp": 0.8, "land": 0.1, "campus": 1.0,
+                    "park": 0.05, "bedrijf": 0.05}
+
+
+def afvalcontainers(rng: random.Random, rows: int) -> Rows:
+    """afvalcontainers.csv: underground waste containers. Quirks: ',', UTF-8 without BOM, LF, ISO dates,
+    RD New with "." decimals, a few empty cells (postcode, plaatsingsdatum, straat, buurtcode). Planted
+    bad values: volume_m3 onbekend (0.3 %), 2016-02-30, an x far outside the Netherlands, an impossible
+    postcode, an empty id."""
+    yield ["id", "fractie", "volume_m3", "straat", "huisnummer", "postcode", "buurtcode", "plaatsingsdatum",
+           "x", "y"]
+    bad = plant(rng, rows, [("volume_onbekend", 0.003), ("datum_ongeldig", 1 / 1500),
+                            ("x_buiten_nl", 1 / 1500), ("postcode_kapot", 1 / 1500), ("geen_id", 1 / 1500)])
+    buurten = geography()
+    weights = [CONTAINER_WEIGHT[b.kind] * math.sqrt(b.inwoners + 1) for b in buurten]
+    for i in range(rows):
+        buurt = rng.choices(buurten, weights)[0]
+        fractie, volumes, _ = rng.choices(FRACTIONS, [f[2] for f in FRACTIONS])[0]
+        digits, letters = postcode(rng, buurt)
+        x, y = point_in(rng, buurt)
+        geplaatst = random_date(rng, dt.date(2006, 3, 1), dt.date(2024, 10, 31))
+        row = [f"AC{i + 1:06d}", fractie, str(volumes[0] if rng.random() < 0.8 else volumes[1]),
+               "" if rng.random() < 0.01 else rng.choice(wijk_of(buurt).straten),
+               str(rng.randint(1, 150)) if rng.random() < 0.4 else "",
+               "" if rng.random() < 0.02 else f"{digits}{letters}",
+               "" if rng.random() < 0.005 else buurt.code,
+               "" if rng.random() < 0.03 else geplaatst.isoformat(),
+               f"{x:.2f}", f"{y:.2f}"]
+        match bad.get(i):
+            case "volume_onbekend":
+                row[2] = "onbekend"
+            case "datum_ongeldig":
+                row[7] = "2016-02-30"
+            case "x_buiten_nl":
+                row[8] = f"{x * 10:.2f}"
+            case "postcode_kapot":
+                row[5] = f"{digits}{letters[0]}"
+            case "geen_id":
+                row[0] = ""
+        yield row
+
+
+# --------------------------------------------------------------------------------------------------
+# How each table is written
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Table:
+    make: Callable[[random.Random, int], Rows]
+    rows: int | None  # default row count; None: fixed by the facts above
+    seed: int
+    encoding: str
+    delimiter: str
+    newline: str
+
+
+TABLES: dict[str, Table] = {
+    "wijken": Table(wijken, None, 14_0001, "utf-8", ",", "\n"),
+    "buurten": Table(buurten, None, 14_0002, "utf-8", ",", "\n"),
+    "bevolking": Table(bevolking, None, 14_0003, "utf-8", ",", "\n"),
+    "bomen": Table(bomen, 3000, 14_0004, "cp1252", ";", "\r\n"),
+    "fietsenstallingen": Table(fietsenstallingen, 300, 14_0005, "cp1252", ";", "\r\n"),
+    "horecavergunningen": Table(horecavergunningen, 800, 14_0006, "utf-8-sig", ",", "\n"),
+    "afvalcontainers": Table(afvalcontainers, 1500, 14_0007, "utf-8", ",", "\n"),
+}
+
+
+def write(name: str, path: Path, rows: int | None = None) -> int:
+    """Write one table; returns the number of data rows."""
+    table = TABLES[name]
+    if table.rows is not None and rows is None:
+        rows = table.rows
+    elif table.rows is None and rows is not None and name != "bevolking":
+        size = sum(1 for _ in table.make(random.Random(table.seed), None)) - 1
+        if rows > size:
+            raise SystemExit(f"{name}: the division is fixed at {size} rows; --rows can only take fewer")
+    count = -1
+    with path.open("w", encoding=table.encoding, newline="") as f:
+        writer = csv.writer(f, delimiter=table.delimiter, lineterminator=table.newline)
+        for row in table.make(random.Random(table.seed), rows):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("tables", nargs="*", metavar="table",
+                        help=f"tables to write (default: all): {', '.join(TABLES)}")
+    parser.add_argument("--rows", type=int, help="number of data rows (default: the bundled size)")
+    parser.add_argument("--out", type=Path, help="output file (one table only; default data/<table>.csv)")
+    args = parser.parse_args(argv)
+    names = args.tables or list(TABLES)
+    unknown = [n for n in names if n not in TABLES]
+    if unknown:
+        parser.error(f"unknown table(s) {', '.join(unknown)}; choose from {', '.join(TABLES)}")
+    if args.out and len(names) != 1:
+        parser.error("--out needs exactly one table")
+    if args.rows is not None and args.rows < 1:
+        parser.error("--rows must be at least 1")
+    for name in names:
+        path = args.out or DATA / f"{name}.csv"
+        count = write(name, path, args.rows)
+        print(f"{path}: {count} rows", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
