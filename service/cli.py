@@ -158,7 +158,7 @@ def validate(settings: Settings) -> None:
 
 
 @main.command("map")
-@click.argument("mapping", type=click.Path(dir_okay=False, exists=True))
+@click.argument("mapping", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
@@ -169,13 +169,16 @@ def validate(settings: Settings) -> None:
 )
 @click.pass_obj
 def map_command(settings: Settings, mapping: str, output: str) -> None:
-    """Map one mapping file to N-Quads, to preview its output; publishes nothing, checks nothing else."""
+    """Map one mapping file to N-Quads, to preview its output; publishes nothing, checks nothing else.
+
+    A relative MAPPING path is taken from the project folder.
+    """
     from pathlib import Path
 
     from .build.pipeline import map_one
 
     try:
-        tables, total = map_one(settings, Path(mapping), output)
+        tables, total = map_one(settings, settings.project / Path(mapping), output)
     except OpenbaarError as exc:
         _fail(exc)
         return

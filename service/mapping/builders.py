@@ -28,6 +28,33 @@ Row = tuple[str, ...]
 Builder = Callable[[Row], "str | None"]
 
 
+@dataclass(frozen=True)
+class Inline:
+    """How the compiler may write a one-column builder as straight code instead of calling it.
+
+    The term is ``head + value + tail``; an IRI value is percent-encoded, a literal escaped, and a
+    typed value first normalised (``normalize``), with ``explain`` saying why it was rejected.
+    """
+
+    kind: str  # "iri", "literal" or "typed"
+    column: int
+    name: str
+    head: str
+    tail: str
+    normalize: Callable[[str], str | None] | None = None
+    explain: Callable[[str], str] | None = None
+    datatype: str = ""
+
+
+def inline_of(builder: Builder) -> Inline | None:
+    return getattr(builder, "inline", None)
+
+
+def _inlined(builder: Builder, inline: Inline) -> Builder:
+    builder.inline = inline  # type: ignore[attr-defined]
+    return builder
+
+
 @dataclass
 class Cursor:
     """The row being mapped; builders report problems against it."""
@@ -200,7 +227,7 @@ class TermBuilders:
                     return None
                 return head + (v if SAFE(v) else iri_safe(v)) + tail
 
-            return fused
+            return _inlined(fused, Inline("iri", i, name, head, tail))
         raw = self._raw(tm, where, iri=True)
         whole_reference = isinstance(tm.value, Template) and isinstance(tm.value.parts[0], Reference)
         if not whole_reference:
@@ -238,7 +265,7 @@ class TermBuilders:
                         return None
                     return literal(v) + suffix if NEEDS_ESCAPE(v) else f'"{v}"{suffix}'
 
-                return fused
+                return _inlined(fused, Inline("literal", i, name, '"', f'"{suffix}'))
             if isinstance(tm.value, FunctionCall):
                 k = -1 - self.derived_column(tm.value, where)
                 return lambda row: None if (v := row[k]) is None else literal(v) + suffix
@@ -278,7 +305,7 @@ class TermBuilders:
                 return None
             return f'"{n}"{suffix}'
 
-        return typed_fused
+        return _inlined(typed_fused, Inline("typed", i, name, '"', f'"{suffix}', normalize, explain, short))
 
     # -- maps ----------------------------------------------------------------------------------
 

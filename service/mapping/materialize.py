@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import SourceError
+from .compile import compile_plan
 from .functions import FUNCTIONS, Context
 from .model import DatasetMapping
 from .plan import Cursor, Entailment, SourcePlan, plan_dataset, plan_join_index
@@ -130,10 +131,26 @@ def _materialize_table(
     progress: Progress | None,
 ) -> Iterator[bytes]:
     dialect = plan.source.dialect
-    g = f" {plan.graph} .\n"
     ginf = f" {plan.inferred_graph} .\n"
     maps = plan.maps
     problems = cursor.problems
+    run = compile_plan(plan, plan.graph, plan.inferred_graph)
+    may_infer = any(mp.emitters or plan.inferred_graph in "".join(mp.constant_tail) for mp in maps)
+
+    def missing(k: int, number: int) -> None:
+        mp = maps[k]
+        report.add(
+            Issue(
+                stats.dataset,
+                stats.file,
+                number,
+                ", ".join(mp.subject_columns),
+                f"no subject for mapping '{mp.name}': the cell is empty",
+                "error",
+            ),
+            stats,
+        )
+
     with Table(plan.source) as table:
         for rows, numbers, malformed in table.chunks(plan.columns, options.chunk_rows):
             stats.rows += len(rows) + len(malformed)
@@ -151,45 +168,7 @@ def _materialize_table(
                 )
             rows = _derive(plan, rows, numbers, Context(dialect.decimal), dialect.null_values, problems)
             out: list[str] = []
-            append = out.append
-            for row, number in zip(rows, numbers, strict=True):
-                cursor.row = number
-                for mp in maps:
-                    s = mp.subject(row)
-                    if s is None:
-                        report.add(
-                            Issue(
-                                stats.dataset,
-                                stats.file,
-                                number,
-                                ", ".join(mp.subject_columns),
-                                f"no subject for mapping '{mp.name}': the cell is empty",
-                                "error",
-                            ),
-                            stats,
-                        )
-                        continue
-                    if mp.constant_tail:
-                        append(s + s.join(mp.constant_tail))
-                    for predicate, build in mp.simple:
-                        o = build(row)
-                        if o is not None:
-                            append(f"{s}{predicate}{o}{g}")
-                    for em in mp.emitters:
-                        if em.build is not None:
-                            o = em.build(row)
-                            objects: tuple[str, ...] | list[str] = () if o is None else (o,)
-                        else:
-                            objects = em.join(row)  # type: ignore[misc]
-                        for o in objects:
-                            append(f"{s}{em.predicate}{o}{g}")
-                            for q in em.forward:
-                                append(f"{s} <{q}> {o}{ginf}")
-                            for r in em.backward:
-                                append(f"{o} <{r}> {s}{ginf}")
-                            if em.dynamic_types:
-                                for c in em.dynamic_types.get(o[1:-1], ()):
-                                    append(f"{s}{em.predicate}<{c}>{ginf}")
+            run(rows, numbers, out.append, cursor, missing)
             for number, column, reason in problems:
                 report.add(Issue(stats.dataset, stats.file, number, column, reason), stats)
             problems.clear()
@@ -198,7 +177,7 @@ def _materialize_table(
                 cursor.empties.clear()
             text = "".join(out)
             lines = text.count("\n")
-            inferred = text.count(ginf) if plan.inferred_graph else 0
+            inferred = text.count(ginf) if may_infer else 0
             stats.triples += lines - inferred
             stats.inferred += inferred
             if progress is not None:
