@@ -72,6 +72,7 @@ def main() -> None:
     (project / "mappings").mkdir(parents=True)
     shutil.copy(REPO / "mappings" / "bomen.yml", project / "mappings")
     shutil.copytree(REPO / "vocab", project / "vocab")
+    (project / "data").mkdir()
     subprocess.run(
         [
             sys.executable,

@@ -122,9 +122,7 @@ def describe_datasets(
             Literal("Alle gegevens zijn openbaar, tenzij een uitzondering geldt.", lang="nl"),
         )
     )
-    g.add(
-        (catalog, DCTERMS.description, Literal("All data is public, unless an exception applies.", lang="en"))
-    )
+    g.add((catalog, DCTERMS.description, Literal("All data is public, unless an exception applies.", lang="en")))
     g.add((catalog, DCTERMS.publisher, agent))
     g.add((catalog, DCTERMS.modified, when))
     g.add((catalog, DCAT.service, service))

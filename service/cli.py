@@ -226,9 +226,7 @@ def releases(settings: Settings) -> None:
 
 
 @main.command()
-@click.option(
-    "--to", "to", default=None, help="Release id to make live (default: the one before the live one)."
-)
+@click.option("--to", "to", default=None, help="Release id to make live (default: the one before the live one).")
 @click.pass_obj
 def rollback(settings: Settings, to: str | None) -> None:
     """Make an earlier release live again, in one atomic switch."""

@@ -9,13 +9,18 @@ class OpenbaarError(Exception):
     """Base of every error a user may see; ``str()`` is the one line to show."""
 
 
+def one_line(text: str) -> str:
+    """User text (a cell, a template) quoted into a message must not break it over lines."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class MappingError(OpenbaarError):
     """A mapping file is invalid: names the file and the key path inside it."""
 
     def __init__(self, path: Path | str, where: str, problem: str, fix: str = "") -> None:
         self.path, self.where, self.problem, self.fix = Path(path), where, problem, fix
         location = f"{self.path.name}" + (f" at {where}" if where else "")
-        super().__init__(f"{location}: {problem}" + (f" ({fix})" if fix else ""))
+        super().__init__(one_line(f"{location}: {problem}" + (f" ({fix})" if fix else "")))
 
 
 class SourceError(OpenbaarError):
@@ -23,7 +28,7 @@ class SourceError(OpenbaarError):
 
     def __init__(self, path: Path | str, problem: str, fix: str = "") -> None:
         self.path, self.problem, self.fix = Path(path), problem, fix
-        super().__init__(f"{self.path.name}: {problem}" + (f" ({fix})" if fix else ""))
+        super().__init__(one_line(f"{self.path.name}: {problem}" + (f" ({fix})" if fix else "")))
 
 
 class BuildError(OpenbaarError):

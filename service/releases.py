@@ -134,9 +134,7 @@ def build_lock(settings: Settings) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(
-                "another build is running on this home directory; wait for it to finish"
-            ) from None
+            raise BuildError("another build is running on this home directory; wait for it to finish") from None
         try:
             yield
         finally:

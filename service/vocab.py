@@ -73,9 +73,7 @@ def close_vocabulary(vocab: Graph) -> tuple[Entailment, Graph]:
     closure = Graph()
     for triple in vocab:
         closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
-        closure
-    )
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     supers: dict[str, set[str]] = defaultdict(set)
     superprops: dict[str, set[str]] = defaultdict(set)
     inverses: dict[str, set[str]] = defaultdict(set)

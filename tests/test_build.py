@@ -18,6 +18,7 @@ from service.releases import list_releases, live_release, live_release_id, rollb
 from .conftest import REPO, copy_project, serve, stop
 
 GEO = "http://www.opengis.net/ont/geosparql#"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 MAPPINGS = sorted(p.stem for p in (REPO / "mappings").glob("*.yml"))
 
 
@@ -77,7 +78,7 @@ def test_every_geometry_has_a_source_crs_form_and_a_crs84_form(built: Settings) 
     rows = select(
         store,
         f"""
-        SELECT ?geom (COUNT(?wkt) AS ?n) (SUM(IF(STRSTARTS(STR(?wkt), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"), 1, 0)) AS ?crs84)
+        SELECT ?geom (COUNT(?wkt) AS ?n) (SUM(IF(STRSTARTS(STR(?wkt), "<{CRS84}>"), 1, 0)) AS ?crs84)
         WHERE {{ ?geom <{GEO}asWKT> ?wkt }} GROUP BY ?geom""",
     )
     assert rows, "the bundled data has geometries"

@@ -103,9 +103,7 @@ class TermBuilders:
         """Builder of a template's raw text (references IRI-encoded when ``iri``); None on an empty cell."""
         nulls = self.dialect.null_values
         cursor = self.cursor
-        parts = [
-            (p if isinstance(p, str) else (self.column(p.column, where), p.column)) for p in template.parts
-        ]
+        parts = [(p if isinstance(p, str) else (self.column(p.column, where), p.column)) for p in template.parts]
         if len(parts) == 1 and isinstance(parts[0], tuple):
             ((i, name),) = parts
 
@@ -228,8 +226,11 @@ class TermBuilders:
                 return head + (v if SAFE(v) else iri_safe(v)) + tail
 
             return _inlined(fused, Inline("iri", i, name, head, tail))
-        raw = self._raw(tm, where, iri=True)
-        whole_reference = isinstance(tm.value, Template) and isinstance(tm.value.parts[0], Reference)
+        whole_reference = (
+            isinstance(tm.value, Template) and len(tm.value.parts) == 1 and isinstance(tm.value.parts[0], Reference)
+        )
+        # RML encodes the values inside a template; a cell that is the whole IRI is taken as it is.
+        raw = self._raw(tm, where, iri=not whole_reference)
         if not whole_reference:
             return lambda row: None if (v := raw(row)) is None else f"<{v}>"
 

@@ -86,9 +86,7 @@ def _map(w: _Writer, k: int, mp: MapPlan, g: str, ginf: str, nulls: frozenset[st
         w.emit(depth, "pass")
 
 
-def _term(
-    w: _Writer, depth: int, predicate: str, build: Callable[..., str | None], g: str, nulls: str
-) -> None:
+def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | None], g: str, nulls: str) -> None:
     inline: Inline | None = inline_of(build)
     if inline is None:
         w.emit(depth, f"o = {w.const(build)}(row)")

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 OFN = "urn:openbaar:fn:"
+#: Stands for all the column parameters of a call, when a problem lies in their combination.
+BOTH = "*"
 CRS_IRI = {
     "EPSG:28992": "http://www.opengis.net/def/crs/EPSG/0/28992",
     "EPSG:4326": "http://www.opengis.net/def/crs/EPSG/0/4326",
@@ -20,7 +22,7 @@ CRS84_IRI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #: Where coordinates of a place in the Netherlands fall, per CRS: (x_min, x_max, y_min, y_max).
 NL_BOUNDS = {"EPSG:28992": (0.0, 300_000.0, 289_000.0, 629_000.0), "EPSG:4326": (3.0, 8.0, 50.0, 54.0)}
 
-#: A problem found in one row: (index within the chunk, parameter name, reason).
+#: A problem found in one row: (index within the chunk, parameter name or BOTH, reason).
 Problem = tuple[int, str, str]
 #: Parameter values of one chunk: name → column values (None when the cell is empty) or a constant.
 Arguments = dict[str, "Sequence[str | None] | str"]
@@ -93,7 +95,7 @@ def _points(xs: Sequence[str | None], ys: Sequence[str | None], crs: str, n: int
             continue
         x, y = float(xn), float(yn)
         if not (x0 <= x <= x1 and y0 <= y <= y1):
-            problems.append((i, OFN + "x", _bounds_reason(crs, x, y)))
+            problems.append((i, BOTH, _bounds_reason(crs, x, y)))
             continue
         good.append(i)
         px.append(x)

@@ -82,20 +82,45 @@ def _explain_decimal(text: str, decimal: str | None) -> str:
     return f"'{t}' is not a number"
 
 
-def _integer(decimal: str | None) -> Checker:
-    def normalize(v: str) -> str | None:
-        if _INTEGER.fullmatch(v):
-            return v.lstrip("+") if v[0] == "+" else v
+#: The value ranges of XSD's integer types; None means unbounded.
+_INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    "integer": (None, None),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+}
+
+
+def _integer(decimal: str | None, low: int | None, high: int | None) -> Checker:
+    def whole(v: str) -> int | None:
         t = v.strip()
         m = _FLOATISH_INTEGER.fullmatch(t) or (decimal == "," and re.fullmatch(r"([+-]?\d+),0+", t))
         if m:
-            return str(int(m.group(1)))
-        if _INTEGER.fullmatch(t):
-            return str(int(t))
-        return None
+            return int(m.group(1))
+        return int(t) if _INTEGER.fullmatch(t) else None
+
+    def normalize(v: str) -> str | None:
+        n = int(v) if _INTEGER.fullmatch(v) else whole(v)
+        if n is None or (low is not None and n < low) or (high is not None and n > high):
+            return None
+        return str(n)
 
     def explain(v: str) -> str:
         t = v.strip()
+        n = whole(v)
+        if n is not None:
+            return (
+                f"'{t}' is outside the range {low if low is not None else '…'} to {high if high is not None else '…'}"
+            )
         if _DECIMAL.fullmatch(t) or _COMMA_DECIMAL.fullmatch(t):
             return f"'{t}' is not a whole number"
         return f"'{t}' is not a number"
@@ -131,10 +156,10 @@ def _date(dates: str) -> Checker:
 
     def explain(v: str) -> str:
         t = v.strip()
-        if _ISO_DATE.fullmatch(t) or _DAY_FIRST.fullmatch(t):
-            return f"'{t}' is not a date in the calendar"
         if dates == "iso" and _DAY_FIRST.fullmatch(t):
             return f"'{t}' is day-first but the source declares dates: iso"
+        if _ISO_DATE.fullmatch(t) or _DAY_FIRST.fullmatch(t):
+            return f"'{t}' is not a date in the calendar"
         return f"'{t}' is not a date (expected 2023-04-09 or 9-4-2023)"
 
     return Checker(normalize, explain)
@@ -157,7 +182,10 @@ def _gyear() -> Checker:
     def normalize(v: str) -> str | None:
         if _GYEAR.fullmatch(v):
             return v
-        m = _FLOATISH_YEAR.fullmatch(v.strip())
+        t = v.strip()
+        if _GYEAR.fullmatch(t):
+            return t
+        m = _FLOATISH_YEAR.fullmatch(t)
         return m.group(1) if m else None
 
     return Checker(normalize, lambda v: f"'{v.strip()}' is not a year")
@@ -175,8 +203,8 @@ def checker_for(datatype: str | None, *, decimal: str | None, dates: str) -> Che
     if datatype is None or not datatype.startswith(XSD):
         return None
     name = datatype[len(XSD) :]
-    if name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-        return _integer(decimal)
+    if name in _INTEGER_RANGES:
+        return _integer(decimal, *_INTEGER_RANGES[name])
     if name == "decimal":
         return _decimal(decimal, _DECIMAL)
     if name in ("double", "float"):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import SourceError
 from .compile import compile_plan
-from .functions import FUNCTIONS, Context
+from .functions import BOTH, FUNCTIONS, Context
 from .model import DatasetMapping
 from .plan import Cursor, Entailment, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
@@ -114,6 +114,7 @@ def _derive(
             else:
                 args[param] = arg
         values, found = spec.apply(args, n, context)  # type: ignore[arg-type]
+        names[BOTH] = ", ".join(names.values())
         problems.extend((numbers[i], names.get(param, param), reason) for i, param, reason in found)
         results.append(values)
     if not results:
@@ -152,6 +153,17 @@ def _materialize_table(
         )
 
     with Table(plan.source) as table:
+        if table.shape.dropped_index_column:
+            report.add(
+                Issue(
+                    stats.dataset,
+                    stats.file,
+                    1,
+                    "(unnamed)",
+                    "a leading column without a name was taken for an index and left out",
+                    "note",
+                )
+            )
         for rows, numbers, malformed in table.chunks(plan.columns, options.chunk_rows):
             stats.rows += len(rows) + len(malformed)
             for number in malformed:

@@ -110,9 +110,7 @@ class _Planner(TermBuilders):
         entailment: Entailment,
         graph_base: str,
     ) -> None:
-        super().__init__(
-            mapping.path, sources[0].source.dialect, cursor, {w.column for w in mapping.withheld}
-        )
+        super().__init__(mapping.path, sources[0].source.dialect, cursor, {w.column for w in mapping.withheld})
         self.mapping = mapping
         self.maps = sources
         self.entailment = entailment
@@ -165,9 +163,7 @@ class _Planner(TermBuilders):
                         constant_tail += [f" <{q}> {built} {ginf} .\n" for q in forward]
                         if p == RDF_TYPE:
                             supers = self.entailment.superclasses.get(built[1:-1], ())
-                            constant_tail += [
-                                f"{pred}<{c}> {ginf} .\n" for c in supers if c not in asserted_types
-                            ]
+                            constant_tail += [f"{pred}<{c}> {ginf} .\n" for c in supers if c not in asserted_types]
                         if backward and built.startswith("<"):
                             raise self.fail(where, "an inverse of a constant object is not supported")
                         continue

@@ -20,7 +20,7 @@ class Issue:
     row: int
     column: str
     reason: str
-    level: str = "warning"  # "warning": a value was rejected; "error": the whole row was
+    level: str = "warning"  # "warning": a value was rejected; "error": the whole row was; "note": for information
 
     def line(self) -> str:
         return f"{self.file}, row {self.row}, column {self.column}: {self.reason}"

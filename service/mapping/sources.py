@@ -82,9 +82,7 @@ class Table:
             head = self._file.read(_SNIFF_BYTES)
         except UnicodeDecodeError as exc:
             self._file.close()
-            raise SourceError(
-                path, f"not readable as {encoding}: {exc.reason}", "declare 'encoding'"
-            ) from None
+            raise SourceError(path, f"not readable as {encoding}: {exc.reason}", "declare 'encoding'") from None
         first_line = head.splitlines()[0] if head else ""
         delimiter = detect_delimiter(first_line, source.dialect.delimiter)
         self._file.seek(0)
@@ -105,9 +103,7 @@ class Table:
         duplicates = sorted({c for c in self.columns if self.columns.count(c) > 1})
         if duplicates:
             self._file.close()
-            raise SourceError(
-                path, f"duplicate column name(s) {duplicates}", "give every column its own name"
-            )
+            raise SourceError(path, f"duplicate column name(s) {duplicates}", "give every column its own name")
         self.shape = TableShape(path, encoding, delimiter, self.columns, dropped)
 
     def __enter__(self) -> Table:
@@ -129,9 +125,7 @@ class Table:
                 f"the header has {', '.join(self.columns)}",
             )
 
-    def chunks(
-        self, columns: list[str], size: int
-    ) -> Iterator[tuple[list[tuple[str, ...]], list[int], list[int]]]:
+    def chunks(self, columns: list[str], size: int) -> Iterator[tuple[list[tuple[str, ...]], list[int], list[int]]]:
         """Yield (rows projected on ``columns``, their row numbers, malformed row numbers) per chunk.
 
         Row numbers count the header as row 1, as a spreadsheet does.

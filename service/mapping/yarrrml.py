@@ -92,9 +92,7 @@ class _Parser:
         if not sep:
             raise self.fail(where, f"'{text}' is not an IRI or a prefixed name", "write prefix:name")
         if prefix not in self.prefixes:
-            raise self.fail(
-                where, f"unknown prefix '{prefix}' in '{text}'", "declare it under 'prefixes:' at the top"
-            )
+            raise self.fail(where, f"unknown prefix '{prefix}' in '{text}'", "declare it under 'prefixes:' at the top")
         return self.prefixes[prefix] + local
 
     def template(self, text: str, where: str, *, iri: bool) -> Template:
@@ -218,9 +216,7 @@ class _Parser:
                     raise self.fail(cwhere, f"join parameter '{param[1]}' must be one reference like $(code)")
                 values[key] = ref.parts[0].column
             if set(values) != {"str1", "str2"}:
-                raise self.fail(
-                    cwhere, "a join condition needs both str1 (this mapping) and str2 (the parent)"
-                )
+                raise self.fail(cwhere, "a join condition needs both str1 (this mapping) and str2 (the parent)")
             conditions.append(JoinCondition(values["str1"], values["str2"]))
         return ParentRef(str(node["mapping"]), tuple(conditions))
 
@@ -267,9 +263,7 @@ class _Parser:
         if isinstance(raw, str):
             raw = {"access": raw}
         if not isinstance(raw, dict) or "access" not in raw:
-            raise self.fail(
-                where, "a source is [path~csv], a named source, or {access, referenceFormulation}"
-            )
+            raise self.fail(where, "a source is [path~csv], a named source, or {access, referenceFormulation}")
         access = str(raw["access"])
         formulation = str(raw.get("referenceFormulation", "csv"))
         if "~" in access:
@@ -279,25 +273,19 @@ class _Parser:
         path = (self.project / access).resolve()
         if not path.is_file():
             raise self.fail(where, f"source file '{access}' does not exist", "check the path")
-        return Source(
-            name=str(raw.get("name", access)), path=path, dialect=self.dialect(raw, where), where=where
-        )
+        return Source(name=str(raw.get("name", access)), path=path, dialect=self.dialect(raw, where), where=where)
 
     def dialect(self, raw: dict[str, Any], where: str) -> Dialect:
         kwargs: dict[str, Any] = {}
         delimiter = raw.get("delimiter")
         if delimiter is not None:
             if delimiter not in (";", ",", "\t", "|"):
-                raise self.fail(
-                    f"{where}.delimiter", f"unsupported delimiter {delimiter!r}", "use ';' or ','"
-                )
+                raise self.fail(f"{where}.delimiter", f"unsupported delimiter {delimiter!r}", "use ';' or ','")
             kwargs["delimiter"] = delimiter
         encoding = raw.get("encoding")
         if encoding is not None:
             if str(encoding).lower() not in _ENCODINGS:
-                raise self.fail(
-                    f"{where}.encoding", f"unsupported encoding {encoding!r}", "use utf-8 or cp1252"
-                )
+                raise self.fail(f"{where}.encoding", f"unsupported encoding {encoding!r}", "use utf-8 or cp1252")
             kwargs["encoding"] = str(encoding).lower()
         decimal = raw.get("decimal")
         if decimal is not None:
@@ -357,9 +345,7 @@ class _Parser:
             raise self.fail(where, "a mapping must be a map with 'sources', 's' and 'po'")
         node = _norm(raw)
         if "graphs" in node or "g" in raw:
-            raise self.fail(
-                where, "graphs are set per dataset", "remove 'g:'; every triple goes to the dataset graph"
-            )
+            raise self.fail(where, "graphs are set per dataset", "remove 'g:'; every triple goes to the dataset graph")
         unknown = set(node) - MAPPING_KEYS
         if unknown:
             raise self.fail(where, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
@@ -374,9 +360,7 @@ class _Parser:
         if not isinstance(subject_raw, str) or not subject_raw:
             raise self.fail(f"{where}.s", "the subject must be an IRI template such as id:boom/$(ID)")
         subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
-        return TriplesMap(
-            name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po")
-        )
+        return TriplesMap(name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po"))
 
     def withheld(self, policy: Any) -> tuple[WithheldColumn, ...]:
         if not isinstance(policy, dict):
@@ -384,13 +368,9 @@ class _Parser:
         result = []
         for i, entry in enumerate(policy.get("withheld") or []):
             where = f"policy.withheld[{i}]"
-            if not isinstance(entry, dict) or not all(
-                entry.get(k) for k in ("column", "ground", "motivation")
-            ):
+            if not isinstance(entry, dict) or not all(entry.get(k) for k in ("column", "ground", "motivation")):
                 raise self.fail(where, "a withheld column needs 'column', 'ground' and 'motivation'")
-            result.append(
-                WithheldColumn(str(entry["column"]), str(entry["ground"]), str(entry["motivation"]))
-            )
+            result.append(WithheldColumn(str(entry["column"]), str(entry["ground"]), str(entry["motivation"])))
         return tuple(result)
 
     def check_joins(self, mapping: DatasetMapping) -> None:
@@ -402,14 +382,10 @@ class _Parser:
                         continue
                     where = f"mappings.{tm.name}.po[{i}]"
                     if obj.mapping not in names:
-                        raise self.fail(
-                            where, f"join to unknown mapping '{obj.mapping}'", f"one of {sorted(names)}"
-                        )
+                        raise self.fail(where, f"join to unknown mapping '{obj.mapping}'", f"one of {sorted(names)}")
                     parent = mapping.triples_map(obj.mapping)
                     if not obj.conditions and parent.source.path != tm.source.path:
-                        raise self.fail(
-                            where, "a join without a condition needs both mappings on the same source"
-                        )
+                        raise self.fail(where, "a join without a condition needs both mappings on the same source")
 
 
 def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> DatasetMapping:
