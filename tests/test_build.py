@@ -222,3 +222,34 @@ def test_releases_are_kept_to_n_and_rollback_restores_the_previous(project: Sett
     assert [r.id for r in list_releases(project)] == [second, third]
     assert rollback(project).id == second
     assert live_release_id(project) == second
+
+
+def test_bundled_exports_are_read_with_their_quirks(built: Settings) -> None:
+    """cp1252 and ';' (bomen, fietsenstallingen), BOM and an index column (horeca), day-first dates,
+    integers written as floats, postcodes with and without a space, decimal commas in coordinates."""
+    store = store_of(built)
+    d = "https://data.groningen.nl/def/"
+    accents = select(store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{d}straatnaam> ?v FILTER(REGEX(?v, "[éëè]")) }}')
+    assert int(accents[0]["n"]) > 0
+    postcodes = select(store, f"SELECT DISTINCT ?p WHERE {{ ?s <{d}postcode> ?p }}")
+    assert postcodes and all(len(r["p"]) == 6 and " " not in r["p"] for r in postcodes)
+    dates = select(store, f"SELECT ?v WHERE {{ ?s <{d}datumAanvraag> ?v }}")
+    assert dates and all(len(r["v"]) == 10 and r["v"][4] == "-" for r in dates)
+    seats = select(store, f"SELECT ?v WHERE {{ ?s <{d}aantalZitplaatsen> ?v }}")
+    assert seats and all("." not in r["v"] for r in seats)
+    columns = select(store, "SELECT ?p WHERE { ?s ?p ?o } GROUP BY ?p")
+    assert not any(r["p"].endswith(("/aanvrager", "/")) for r in columns), "withheld and index columns stay out"
+
+
+def test_every_rejected_value_is_in_the_report_with_file_row_and_column(built: Settings) -> None:
+    from service.mapping.report import read_issues
+
+    release = live_release(built)
+    assert release is not None
+    issues = read_issues(built.reports_dir / release.manifest["issues_file"])
+    bad_rows = {(i.file, i.row) for i in issues if i.level != "note"}
+    assert len(bad_rows) == sum(t["bad_rows"] for t in release.manifest["tables"])
+    onbekend = [i for i in issues if "Onbekend" in i.reason or "onbekend" in i.reason]
+    assert onbekend, "the bundled tables plant 'Onbekend' in numeric columns"
+    for issue in issues:
+        assert issue.file.startswith("data/") and issue.row >= 1 and issue.column and issue.reason

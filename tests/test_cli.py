@@ -12,9 +12,7 @@ import pytest
 from .conftest import copy_project
 
 
-def openbaar(
-    *args: str, project: Path | None = None, home: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def openbaar(*args: str, project: Path | None = None, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBAAR_")}
     env["COLUMNS"] = "200"
     prefix = [*(["--project", str(project)] if project else []), *(["--home", str(home)] if home else [])]

@@ -54,9 +54,7 @@ def test_same_graph_as_morph_kgc(path: Path, tmp_path: Path) -> None:
     theirs = triples(out.read_bytes(), ox.RdfFormat.N_QUADS)
     report = Report()
     ours_bytes = b"".join(
-        materialize(
-            [parse(path)], options=Options(graph_base="https://data.groningen.nl/graph/"), report=report
-        )
+        materialize([parse(path)], options=Options(graph_base="https://data.groningen.nl/graph/"), report=report)
     )
     ours = triples(ours_bytes, ox.RdfFormat.N_QUADS)
     assert report.total == 0

@@ -17,9 +17,7 @@ def vocabulary() -> Graph:
 
 def own_terms(g: Graph) -> set[URIRef]:
     kinds = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
-    return {
-        s for k in kinds for s in g.subjects(RDF.type, k) if isinstance(s, URIRef) and str(s).startswith(DEF)
-    }
+    return {s for k in kinds for s in g.subjects(RDF.type, k) if isinstance(s, URIRef) and str(s).startswith(DEF)}
 
 
 def test_every_term_has_labels_and_a_definition_in_dutch_and_english() -> None:

@@ -52,9 +52,7 @@ def _check(cmd: list[str], what: str, cwd: Path | None = None) -> subprocess.Com
     """Run a command quietly, and raise with its output, which is what explains a failure."""
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        raise RuntimeError(
-            f"{what} failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stdout}\n{done.stderr}"
-        )
+        raise RuntimeError(f"{what} failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
     return done
 
 
@@ -97,9 +95,7 @@ def _ini_path(path: Path) -> str:
     return text.replace("$", "$$")
 
 
-def run_morph_kgc(
-    mapping: Path, *, workdir: Path, out: Path, python: Path
-) -> subprocess.CompletedProcess[str]:
+def run_morph_kgc(mapping: Path, *, workdir: Path, out: Path, python: Path) -> subprocess.CompletedProcess[str]:
     """Materialise a YARRRML file into `out` (.nq or .nt), sources relative to `workdir` as in our build."""
     output_format = _FORMATS.get(out.suffix)
     if output_format is None:

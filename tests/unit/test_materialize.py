@@ -443,3 +443,12 @@ def test_missing_column_fails_naming_the_file_and_column(tmp_path: Path) -> None
     with pytest.raises(SourceError) as caught:
         run(mapping)
     assert str(caught.value).startswith("bomen.csv: column(s) 'SOORT'")
+
+
+def test_a_dropped_index_column_is_noted_but_not_counted_as_a_bad_row(tmp_path: Path) -> None:
+    mapping = boom_mapping(tmp_path, ",ID;NAAM\n0,1;Linde\n".replace(",", ";"), "- [def:naam, $(NAAM)]")
+    text, report = run(mapping)
+    assert graph(text) == {t(boom("1"), d("naam"), Literal("Linde"))}
+    (note,) = issues(report, "note")
+    assert note.column == "(unnamed)" and "index" in note.reason
+    assert not next(iter(report.tables.values())).bad_rows
