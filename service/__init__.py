@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings, load_settings
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
-    """The WSGI app over the live release; nothing is opened until the first request."""
+    """The WSGI app over the live release; nothing is opened until the first request.
+
+    Flask is imported here, not at package import, so the mapper process never loads it.
+    """
+    from flask import Flask
+
     from .web import health, sparql
     from .web.live import LiveStore
 

@@ -44,6 +44,9 @@ class Inline:
     normalize: Callable[[str], str | None] | None = None
     explain: Callable[[str], str] | None = None
     datatype: str = ""
+    #: For "template" terms: constant text and (column position, column name) pairs, in order.
+    parts: tuple[str | tuple[int, str], ...] = ()
+    iri: bool = False
 
 
 def inline_of(builder: Builder) -> Inline | None:
@@ -199,6 +202,11 @@ class TermBuilders:
         before, after = "".join(parts[:k]), "".join(parts[k + 1 :])  # type: ignore[arg-type]
         return before, self.column(ref.column, where), ref.column, after
 
+    def _template_inline(self, tm: TermMap, where: str, head: str, tail: str, *, iri: bool) -> Inline:
+        assert isinstance(tm.value, Template)
+        parts = tuple(p if isinstance(p, str) else (self.column(p.column, where), p.column) for p in tm.value.parts)
+        return Inline("template", -1, columns_of(tm), head, tail, parts=parts, iri=iri)
+
     def _literal_constant(self, text: str, tm: TermMap, where: str) -> str:
         if tm.language:
             if not is_language_tag(tm.language):
@@ -232,7 +240,8 @@ class TermBuilders:
         # RML encodes the values inside a template; a cell that is the whole IRI is taken as it is.
         raw = self._raw(tm, where, iri=not whole_reference)
         if not whole_reference:
-            return lambda row: None if (v := raw(row)) is None else f"<{v}>"
+            iri_builder: Builder = lambda row: None if (v := raw(row)) is None else f"<{v}>"  # noqa: E731
+            return _inlined(iri_builder, self._template_inline(tm, where, "<", ">", iri=True))
 
         def checked(row: Row) -> str | None:
             v = raw(row)
@@ -271,7 +280,8 @@ class TermBuilders:
                 k = -1 - self.derived_column(tm.value, where)
                 return lambda row: None if (v := row[k]) is None else literal(v) + suffix
             raw = self._raw(tm, where, iri=False)
-            return lambda row: None if (v := raw(row)) is None else literal(v) + suffix
+            plain_builder: Builder = lambda row: None if (v := raw(row)) is None else literal(v) + suffix  # noqa: E731
+            return _inlined(plain_builder, self._template_inline(tm, where, '"', f'"{suffix}', iri=False))
         normalize, explain = check.normalize, check.explain
         column = columns_of(tm)
         short = (tm.datatype or "").rsplit("#", 1)[-1]

@@ -40,6 +40,7 @@ def compile_plan(plan: SourcePlan, graph: str, inferred_graph: str) -> ChunkMapp
     w.emit(1, "reject = cursor.reject")
     w.emit(1, "for row, number in zip(rows, numbers):")
     w.emit(2, "cursor.row = number")
+    _columns(w, plan.maps)
     for k, mp in enumerate(plan.maps):
         _map(w, k, mp, g, f" {inferred_graph} .\n", plan.source.dialect.null_values)
     namespace: dict[str, Any] = {
@@ -54,6 +55,29 @@ def compile_plan(plan: SourcePlan, graph: str, inferred_graph: str) -> ChunkMapp
     run: ChunkMapper = namespace["run"]
     run.source = source  # type: ignore[attr-defined]
     return run
+
+
+def _inlines(mp: MapPlan) -> list[Inline]:
+    found = [inline_of(mp.subject)] + [inline_of(build) for _, build in mp.simple]
+    return [i for i in found if i is not None]
+
+
+def _columns(w: _Writer, maps: list[MapPlan]) -> None:
+    """Read each column once per row into a local (c3), and IRI-encode it once where IRIs use it (e3)."""
+    plain: set[int] = set()
+    encoded: set[int] = set()
+    for mp in maps:
+        for inline in _inlines(mp):
+            refs = (
+                [p[0] for p in inline.parts if isinstance(p, tuple)] if inline.kind == "template" else [inline.column]
+            )
+            plain.update(refs)
+            if inline.kind == "iri" or (inline.kind == "template" and inline.iri):
+                encoded.update(refs)
+    for i in sorted(plain):
+        w.emit(2, f"c{i} = row[{i}]")
+    for i in sorted(encoded):
+        w.emit(2, f"e{i} = c{i} if SAFE(c{i}) else iri_safe(c{i})")
 
 
 def _map(w: _Writer, k: int, mp: MapPlan, g: str, ginf: str, nulls: frozenset[str]) -> None:
@@ -93,36 +117,59 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
         w.emit(depth, "if o is not None:")
         w.emit(depth + 1, f"append(s + {w.const(predicate)} + o + {w.const(g)})")
         return
+    if inline.kind == "template":
+        _template(w, depth, predicate, inline, g, nulls)
+        return
     before, after = w.const(predicate + inline.head), w.const(inline.tail + g)
-    w.emit(depth, f"v = row[{inline.column}]")
-    w.emit(depth, f"if v in {nulls}:")
+    v = f"c{inline.column}"
+    w.emit(depth, f"if {v} in {nulls}:")
     if inline.kind == "typed":
         message = w.const(f"' means no value; expected xsd:{inline.datatype}")
-        w.emit(depth + 1, "if v:")
-        w.emit(depth + 2, f'reject({w.const(inline.name)}, "\'" + v + {message})')
+        w.emit(depth + 1, f"if {v}:")
+        w.emit(depth + 2, f'reject({w.const(inline.name)}, "\'" + {v} + {message})')
         w.emit(depth + 1, "else:")
         w.emit(depth + 2, f"empty({w.const(inline.name)})")
     else:
         w.emit(depth + 1, f"empty({w.const(inline.name)})")
     if inline.kind == "iri":
         w.emit(depth, "else:")
-        w.emit(depth + 1, f"append(s + {before} + (v if SAFE(v) else iri_safe(v)) + {after})")
+        w.emit(depth + 1, f"append(s + {before} + e{inline.column} + {after})")
     elif inline.kind == "literal":
-        w.emit(depth, "elif NEEDS_ESCAPE(v):")
-        w.emit(depth + 1, f"append(s + {w.const(predicate)} + literal(v) + {w.const(inline.tail[1:] + g)})")
+        w.emit(depth, f"elif NEEDS_ESCAPE({v}):")
+        w.emit(depth + 1, f"append(s + {w.const(predicate)} + literal({v}) + {w.const(inline.tail[1:] + g)})")
         w.emit(depth, "else:")
-        w.emit(depth + 1, f"append(s + {before} + v + {after})")
+        w.emit(depth + 1, f"append(s + {before} + {v} + {after})")
     else:
         w.emit(depth, "else:")
-        w.emit(depth + 1, f"n = {w.const(inline.normalize)}(v)")
+        w.emit(depth + 1, f"n = {w.const(inline.normalize)}({v})")
         w.emit(depth + 1, "if n is None:")
         w.emit(
             depth + 2,
-            f"reject({w.const(inline.name)}, {w.const(inline.explain)}(v) + "
+            f"reject({w.const(inline.name)}, {w.const(inline.explain)}({v}) + "
             f"{w.const('; expected xsd:' + inline.datatype)})",
         )
         w.emit(depth + 1, "else:")
         w.emit(depth + 2, f"append(s + {before} + n + {after})")
+
+
+def _template(w: _Writer, depth: int, predicate: str, inline: Inline, g: str, nulls: str) -> None:
+    """A template of several columns: no term when any of them is empty, as RML says."""
+    refs = [p for p in inline.parts if isinstance(p, tuple)]
+    for position, (i, name) in enumerate(refs):
+        w.emit(depth, f"{'if' if position == 0 else 'elif'} c{i} in {nulls}:")
+        w.emit(depth + 1, f"empty({w.const(name)})")
+    w.emit(depth, "else:")
+    text = " + ".join(
+        w.const(p) if isinstance(p, str) else (f"e{p[0]}" if inline.iri else f"c{p[0]}") for p in inline.parts
+    )
+    w.emit(depth + 1, f"v = {text}")
+    if inline.iri:
+        w.emit(depth + 1, f"append(s + {w.const(predicate + inline.head)} + v + {w.const(inline.tail + g)})")
+        return
+    w.emit(depth + 1, "if NEEDS_ESCAPE(v):")
+    w.emit(depth + 2, f"append(s + {w.const(predicate)} + literal(v) + {w.const(inline.tail[1:] + g)})")
+    w.emit(depth + 1, "else:")
+    w.emit(depth + 2, f"append(s + {w.const(predicate + inline.head)} + v + {w.const(inline.tail + g)})")
 
 
 def _complex(emitters: list[Emitter], g: str, ginf: str) -> Callable[..., None]:
