@@ -99,9 +99,7 @@ def main() -> None:
     bare = measure([sys.executable, "-c", BARE_LOAD, str(work / "bare-store"), str(dump)])
 
     def line(name: str, run: Run, n: int) -> None:
-        print(
-            f"{name:<34} {run.seconds:7.1f} s  {n / run.seconds:10,.0f} quads/s  {run.peak_mb:7.0f} MB  {n:,} quads"
-        )
+        print(f"{name:<34} {run.seconds:7.1f} s  {n / run.seconds:10,.0f} quads/s  {run.peak_mb:7.0f} MB  {n:,} quads")
 
     line("openbaar build (inference)", with_inference, n_inference)
     line("openbaar build (no inference)", without, n_plain)

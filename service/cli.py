@@ -167,8 +167,13 @@ def validate(settings: Settings) -> None:
     show_default=True,
     help="Where to write the N-Quads ('-' is standard output).",
 )
+@click.option(
+    "--default-graph",
+    is_flag=True,
+    help="Write the triples to the default graph, as other YARRRML engines do, not to the dataset's graph.",
+)
 @click.pass_obj
-def map_command(settings: Settings, mapping: str, output: str) -> None:
+def map_command(settings: Settings, mapping: str, output: str, default_graph: bool) -> None:
     """Map one mapping file to N-Quads, to preview its output; publishes nothing, checks nothing else.
 
     A relative MAPPING path is taken from the project folder.
@@ -178,7 +183,7 @@ def map_command(settings: Settings, mapping: str, output: str) -> None:
     from .build.pipeline import map_one
 
     try:
-        tables, total = map_one(settings, settings.project / Path(mapping), output)
+        tables, total = map_one(settings, settings.project / Path(mapping), output, default_graph=default_graph)
     except OpenbaarError as exc:
         _fail(exc)
         return

@@ -5,9 +5,7 @@ Keeping the store behind these few functions means a change of store touches one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -25,11 +23,6 @@ def create_store(path: Path) -> ox.Store:
     if path.exists():
         raise FileExistsError(path)
     return ox.Store(str(path))
-
-
-def bulk_load_nquads(store: ox.Store, stream: IO[bytes] | bytes) -> None:
-    """Load N-Quads in one bulk transaction: fast, and all or nothing."""
-    store.bulk_load(stream, ox.RdfFormat.N_QUADS)
 
 
 def bulk_load_path(store: ox.Store, path: Path) -> None:
@@ -66,19 +59,6 @@ def finish(store: ox.Store) -> None:
     """Flush and compact a freshly loaded store before it goes live."""
     store.flush()
     store.optimize()
-
-
-def dump_graph(store: ox.Store, graph: str, out: IO[bytes]) -> None:
-    store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-
-
-def quads_of(store: ox.Store, graphs: Iterable[str]) -> set[str]:
-    """Every quad of the given graphs as N-Quads text; for determinism checks on small stores."""
-    out: set[str] = set()
-    for graph in graphs:
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            out.add(str(q))
-    return out
 
 
 #: SELECT/ASK result formats by media type, and graph formats by media type.

@@ -17,6 +17,12 @@ from .plan import Emitter, MapPlan, SourcePlan
 ChunkMapper = Callable[..., None]
 
 
+def _cat(*parts: str) -> str:
+    """Generated code that appends the concatenation of ``parts`` (names or expressions) as one f-string."""
+    fields = "".join("{" + part + "}" for part in parts)
+    return f'append(f"{fields}")'
+
+
 class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -31,10 +37,10 @@ class _Writer:
         self.lines.append("    " * depth + line)
 
 
-def compile_plan(plan: SourcePlan, graph: str, inferred_graph: str) -> ChunkMapper:
+def compile_plan(plan: SourcePlan) -> ChunkMapper:
     """One function for all triples maps of the table, equivalent to running their builders in turn."""
     w = _Writer()
-    g = f" {graph} .\n"
+    g = plan.end
     w.emit(0, "def run(rows, numbers, append, cursor, missing):")
     w.emit(1, "empty = cursor.empties.append")
     w.emit(1, "reject = cursor.reject")
@@ -42,7 +48,7 @@ def compile_plan(plan: SourcePlan, graph: str, inferred_graph: str) -> ChunkMapp
     w.emit(2, "cursor.row = number")
     _columns(w, plan.maps)
     for k, mp in enumerate(plan.maps):
-        _map(w, k, mp, g, f" {inferred_graph} .\n", plan.source.dialect.null_values)
+        _map(w, k, mp, g, plan.inferred_end, plan.source.dialect.null_values)
     namespace: dict[str, Any] = {
         "SAFE": SAFE,
         "NEEDS_ESCAPE": NEEDS_ESCAPE,
@@ -115,7 +121,7 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
     if inline is None:
         w.emit(depth, f"o = {w.const(build)}(row)")
         w.emit(depth, "if o is not None:")
-        w.emit(depth + 1, f"append(s + {w.const(predicate)} + o + {w.const(g)})")
+        w.emit(depth + 1, _cat("s", w.const(predicate), "o", w.const(g)))
         return
     if inline.kind == "template":
         _template(w, depth, predicate, inline, g, nulls)
@@ -133,12 +139,12 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
         w.emit(depth + 1, f"empty({w.const(inline.name)})")
     if inline.kind == "iri":
         w.emit(depth, "else:")
-        w.emit(depth + 1, f"append(s + {before} + e{inline.column} + {after})")
+        w.emit(depth + 1, _cat("s", before, f"e{inline.column}", after))
     elif inline.kind == "literal":
         w.emit(depth, f"elif NEEDS_ESCAPE({v}):")
-        w.emit(depth + 1, f"append(s + {w.const(predicate)} + literal({v}) + {w.const(inline.tail[1:] + g)})")
+        w.emit(depth + 1, _cat("s", w.const(predicate), f"literal({v})", w.const(inline.tail[1:] + g)))
         w.emit(depth, "else:")
-        w.emit(depth + 1, f"append(s + {before} + {v} + {after})")
+        w.emit(depth + 1, _cat("s", before, v, after))
     else:
         w.emit(depth, "else:")
         w.emit(depth + 1, f"n = {w.const(inline.normalize)}({v})")
@@ -149,7 +155,7 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
             f"{w.const('; expected xsd:' + inline.datatype)})",
         )
         w.emit(depth + 1, "else:")
-        w.emit(depth + 2, f"append(s + {before} + n + {after})")
+        w.emit(depth + 2, _cat("s", before, "n", after))
 
 
 def _template(w: _Writer, depth: int, predicate: str, inline: Inline, g: str, nulls: str) -> None:
@@ -164,12 +170,12 @@ def _template(w: _Writer, depth: int, predicate: str, inline: Inline, g: str, nu
     )
     w.emit(depth + 1, f"v = {text}")
     if inline.iri:
-        w.emit(depth + 1, f"append(s + {w.const(predicate + inline.head)} + v + {w.const(inline.tail + g)})")
+        w.emit(depth + 1, _cat("s", w.const(predicate + inline.head), "v", w.const(inline.tail + g)))
         return
     w.emit(depth + 1, "if NEEDS_ESCAPE(v):")
-    w.emit(depth + 2, f"append(s + {w.const(predicate)} + literal(v) + {w.const(inline.tail[1:] + g)})")
+    w.emit(depth + 2, _cat("s", w.const(predicate), "literal(v)", w.const(inline.tail[1:] + g)))
     w.emit(depth + 1, "else:")
-    w.emit(depth + 2, f"append(s + {w.const(predicate + inline.head)} + v + {w.const(inline.tail + g)})")
+    w.emit(depth + 2, _cat("s", w.const(predicate + inline.head), "v", w.const(inline.tail + g)))
 
 
 def _complex(emitters: list[Emitter], g: str, ginf: str) -> Callable[..., None]:

@@ -21,7 +21,8 @@ Progress = Callable[[str, int], None]
 
 @dataclass(frozen=True)
 class Options:
-    graph_base: str
+    #: Named graphs are {graph_base}{dataset} and {graph_base}inferred; None writes the default graph.
+    graph_base: str | None
     chunk_rows: int = 4096
     max_bad_row_share: float = 0.05
     #: Tables with fewer rows than this are never failed for their share of bad rows.
@@ -132,11 +133,11 @@ def _materialize_table(
     progress: Progress | None,
 ) -> Iterator[bytes]:
     dialect = plan.source.dialect
-    ginf = f" {plan.inferred_graph} .\n"
+    ginf = plan.inferred_end
     maps = plan.maps
     problems = cursor.problems
-    run = compile_plan(plan, plan.graph, plan.inferred_graph)
-    may_infer = any(mp.emitters or plan.inferred_graph in "".join(mp.constant_tail) for mp in maps)
+    run = compile_plan(plan)
+    may_infer = ginf != plan.end and any(mp.emitters or ginf in "".join(mp.constant_tail) for mp in maps)
 
     def missing(k: int, number: int) -> None:
         mp = maps[k]

@@ -88,8 +88,9 @@ class SourcePlan:
     derived: list[DerivedColumn]
     maps: list[MapPlan]
     joins: list[JoinIndex]
-    graph: str
-    inferred_graph: str
+    #: The end of each line: " <graph> .\n", or " .\n" for the default graph.
+    end: str
+    inferred_end: str
 
 
 @dataclass
@@ -114,8 +115,9 @@ class _Planner(TermBuilders):
         self.mapping = mapping
         self.maps = sources
         self.entailment = entailment
-        self.graph = f"<{graph_base}{mapping.slug}>"
-        self.inferred_graph = f"<{graph_base}inferred>"
+        # What ends each line: the named graph, or nothing for the default graph (graph_base None).
+        self.end = f" <{graph_base}{mapping.slug}> .\n" if graph_base is not None else " .\n"
+        self.inferred_end = f" <{graph_base}inferred> .\n" if graph_base is not None else " .\n"
         self.joins: list[JoinIndex] = []
 
     # -- maps ----------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ class _Planner(TermBuilders):
 
     def plan_map(self, tm: TriplesMap) -> MapPlan:
         subject, subject_columns = self.subject(tm)
-        g, ginf = self.graph, self.inferred_graph
+        g, ginf = self.end, self.inferred_end
         constant_tail: list[str] = []
         emitters: list[Emitter] = []
         asserted_types = {
@@ -159,11 +161,11 @@ class _Planner(TermBuilders):
                         continue
                     built = self.term(obj, where)
                     if isinstance(built, str):
-                        constant_tail.append(f"{pred}{built} {g} .\n")
-                        constant_tail += [f" <{q}> {built} {ginf} .\n" for q in forward]
+                        constant_tail.append(f"{pred}{built}{g}")
+                        constant_tail += [f" <{q}> {built}{ginf}" for q in forward]
                         if p == RDF_TYPE:
                             supers = self.entailment.superclasses.get(built[1:-1], ())
-                            constant_tail += [f"{pred}<{c}> {ginf} .\n" for c in supers if c not in asserted_types]
+                            constant_tail += [f"{pred}<{c}>{ginf}" for c in supers if c not in asserted_types]
                         if backward and built.startswith("<"):
                             raise self.fail(where, "an inverse of a constant object is not supported")
                         continue
@@ -205,7 +207,7 @@ class _Planner(TermBuilders):
 
 
 def plan_dataset(
-    mapping: DatasetMapping, *, cursor: Cursor, entailment: Entailment, graph_base: str
+    mapping: DatasetMapping, *, cursor: Cursor, entailment: Entailment, graph_base: str | None
 ) -> list[SourcePlan]:
     """One plan per table of the dataset, in the order the mapping names them."""
     by_source: dict[Path, list[TriplesMap]] = {}
@@ -223,8 +225,8 @@ def plan_dataset(
                 planner.derived,
                 map_plans,
                 planner.joins,
-                planner.graph,
-                planner.inferred_graph,
+                planner.end,
+                planner.inferred_end,
             )
         )
     return plans
@@ -243,7 +245,7 @@ def subject_concepts(mapping: DatasetMapping, id_base: str) -> dict[str, str]:
 
 
 def plan_join_index(
-    mapping: DatasetMapping, join: JoinIndex, *, cursor: Cursor, graph_base: str
+    mapping: DatasetMapping, join: JoinIndex, *, cursor: Cursor, graph_base: str | None
 ) -> tuple[list[str], Builder, list[int]]:
     """Columns to read from the parent's table, its subject builder, and the key positions."""
     planner = _Planner(mapping, [join.parent], cursor, Entailment(), graph_base)
