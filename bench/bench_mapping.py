@@ -85,23 +85,10 @@ def project(root: Path, mapping: Path) -> Path:
     return root
 
 
-def ours(root: Path, out: Path) -> Run:
+def ours(root: Path, out: Path, *extra: str) -> Run:
     env = {**os.environ, "OPENBAAR_MAX_BAD_ROW_SHARE": "0.2"}
-    return measure(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "--project",
-            str(root),
-            "map",
-            "mappings/bomen.yml",
-            "-o",
-            str(out),
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    command = ["map", "mappings/bomen.yml", "-o", str(out), *extra]
+    return measure([sys.executable, "-m", "service.cli", "--project", str(root), *command], cwd=REPO, env=env)
 
 
 def lines(path: Path) -> int:
