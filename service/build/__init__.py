@@ -1,0 +1,5 @@
+"""Building releases: tables → triples → a new store, switched live only when it is complete and checked."""
+
+from .pipeline import BuildResult, build, validate
+
+__all__ = ["BuildResult", "build", "validate"]

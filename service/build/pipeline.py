@@ -1,0 +1,330 @@
+"""The build: prepare, map and load into a new store, check it, then switch the live release.
+
+Nothing touches the live release until every check has passed; a failure removes the new directory.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import store as stores
+from ..catalog import describe_datasets
+from ..config import Settings
+from ..errors import BuildError, OpenbaarError
+from ..mapping.materialize import Options, materialize
+from ..mapping.report import Issue, Report, read_issues
+from ..mapping.yarrrml import parse_mapping
+from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
+from .prepare import Prepared, prepare
+
+#: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
+Progress = Callable[..., None]
+ASK_TYPED = "ASK { GRAPH ?g { ?s a ?c } }"
+
+
+@dataclass
+class BuildResult:
+    release: Release
+    tables: list[dict[str, Any]]
+    issues: int
+    first_issues: list[Issue]
+    report_path: Path
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _modified(prepared: Prepared) -> datetime:
+    """The newest source file: the catalogue's dates change with the data, not with each build."""
+    times = [src.path.stat().st_mtime for m in prepared.mappings for src in m.sources]
+    times += [m.path.stat().st_mtime for m in prepared.mappings]
+    return datetime.fromtimestamp(max(times), UTC)
+
+
+def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
+    """Make a new release from mappings/, data/ and vocab/, and make it live; raises BuildError on any failure."""
+    notify = progress or (lambda *a, **k: None)
+    with build_lock(settings):
+        return _build(settings, notify)
+
+
+def _build(settings: Settings, notify: Progress) -> BuildResult:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    release_id = new_release_id()
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    settings.releases_dir.mkdir(parents=True, exist_ok=True)
+    report_path = settings.reports_dir / f"{release_id}-issues.jsonl"
+    summary_path = settings.reports_dir / f"{release_id}.json"
+    staging = settings.releases_dir / f".staging-{release_id}"
+    summary: dict[str, Any] = {"release": release_id, "status": "failed", "tables": []}
+    try:
+        notify("stage", name="checking mappings, vocabulary and tables")
+        t = time.perf_counter()
+        prepared = prepare(settings)
+        timings["prepare"] = time.perf_counter() - t
+        staging.mkdir()
+        store = stores.create_store(staging / STORE_DIR)
+        t = time.perf_counter()
+        _load_side_graphs(store, prepared, settings)
+        notify("stage", name="mapping and loading")
+        tables = _map_and_load(store, prepared, settings, staging, report_path, notify)
+        summary["tables"] = tables
+        timings["map_and_load"] = time.perf_counter() - t
+        notify("stage", name="checking the new store")
+        t = time.perf_counter()
+        graphs = _check(store, prepared, settings, tables)
+        stores.finish(store)
+        del store
+        gc.collect()
+        timings["check_and_optimize"] = time.perf_counter() - t
+        manifest = _manifest(release_id, prepared, settings, tables, graphs, report_path, timings)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        final = settings.releases_dir / release_id
+        os.rename(staging, final)
+        switch_live(settings, release_id)
+        prune(settings)
+    except BuildError as exc:
+        summary["error"] = str(exc)
+        summary["problems"] = exc.problems
+        raise
+    except Exception as exc:
+        summary["error"] = f"{type(exc).__name__}: {exc}"
+        raise BuildError(f"the build failed unexpectedly: {type(exc).__name__}: {exc}") from exc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        if summary["status"] == "failed":
+            summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    summary.update(status="ok", timings=timings)
+    summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    issues = read_issues(report_path) if report_path.exists() else []
+    release = next(r for r in list_releases(settings) if r.id == release_id)
+    return BuildResult(release, tables, len(issues), issues[:200], report_path,
+                       time.perf_counter() - started, timings)
+
+
+def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> None:
+    """The vocabulary, the catalogue and the vocabulary's own entailments, each in its graph."""
+    base = settings.graph_base
+    stores.bulk_load_graph(store, prepared.vocabulary.serialize(format="nt"), "ntriples", base + "vocab")
+    catalog = describe_datasets(prepared.mappings, public_base=settings.public_base,
+                                publisher=settings.publisher, modified=_modified(prepared))
+    stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", base + "catalog")
+    if len(prepared.schema_entailed):
+        stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples",
+                               base + "inferred")
+
+
+def _map_and_load(store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path,
+                  notify: Progress) -> list[dict[str, Any]]:
+    """Run the mapper process and bulk-load its N-Quads as they come, through a FIFO.
+
+    The store reads the FIFO by path, in Rust, without holding the GIL: loading and mapping overlap.
+    """
+    fifo = staging / "mapped.nq"
+    os.mkfifo(fifo)
+    job = {
+        "project": str(settings.project),
+        "mappings": [str(m.path) for m in prepared.mappings],
+        "id_base": settings.id_base,
+        "def_base": settings.def_base,
+        "graph_base": settings.graph_base,
+        "chunk_rows": settings.chunk_rows,
+        "max_bad_row_share": settings.max_bad_row_share,
+        "issues_path": str(report_path),
+        "output": str(fifo),
+        "entailment": _entailment_json(prepared),
+    }
+    job_path = staging / "job.json"
+    job_path.write_text(json.dumps(job), encoding="utf-8")
+    read_fd, write_fd = os.pipe()
+    outcome: dict[str, Any] = {}
+    stderr: list[bytes] = []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.build.worker", str(job_path), str(write_fd)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write_fd,),
+        env=_worker_env(),
+    )
+    os.close(write_fd)
+
+    def follow() -> None:
+        with os.fdopen(read_fd, "r", encoding="utf-8") as events:
+            for line in events:
+                event = json.loads(line)
+                if event["event"] == "progress":
+                    notify("rows", dataset=event["dataset"], rows=event["rows"])
+                else:
+                    outcome.update(event)
+
+    def watch() -> None:
+        with proc.stderr:  # type: ignore[union-attr]
+            stderr.append(proc.stderr.read())  # type: ignore[union-attr]
+        proc.wait()
+        _release_fifo_reader(fifo)
+
+    threads = [threading.Thread(target=follow, daemon=True), threading.Thread(target=watch, daemon=True)]
+    for thread in threads:
+        thread.start()
+    try:
+        stores.bulk_load_path(store, fifo)
+    except Exception as exc:
+        proc.kill()
+        proc.wait()
+        threads[0].join(5)
+        if outcome.get("event") != "error":
+            raise BuildError(f"loading the mapped data failed: {exc}") from exc
+    code = proc.wait()
+    for thread in threads:
+        thread.join(30)
+    if outcome.get("event") == "error":
+        raise BuildError(outcome["message"], [outcome["message"]])
+    if code != 0 or outcome.get("event") != "done":
+        tail = b"".join(stderr).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise BuildError(f"the mapper stopped unexpectedly (exit {code}): {tail[0]}")
+    tables: list[dict[str, Any]] = outcome["tables"]
+    notify("tables", tables=tables)
+    return tables
+
+
+def _release_fifo_reader(fifo: Path) -> None:
+    """If the mapper died before opening the FIFO, the loader waits in open(): give it an end of file."""
+    for _ in range(20):
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader waiting (ENXIO) or the FIFO is gone: nothing to release
+            return
+        os.close(fd)
+        time.sleep(0.05)
+
+
+def _worker_env() -> dict[str, str]:
+    """The worker imports this very package, installed or not."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+
+
+def validate(settings: Settings, progress: Progress | None = None) -> tuple[list[dict[str, Any]], Path, int]:
+    """Check and map everything as a build would, publishing nothing: (tables, issues file, issue count)."""
+    notify = progress or (lambda *a, **k: None)
+    notify("stage", name="checking mappings, vocabulary and tables")
+    prepared = prepare(settings)
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
+    options = Options(graph_base=settings.graph_base, chunk_rows=settings.chunk_rows,
+                      max_bad_row_share=settings.max_bad_row_share)
+    notify("stage", name="mapping (nothing is published)")
+    with report_path.open("w", encoding="utf-8") as sink:
+        report = Report(sink)
+        try:
+            for _ in materialize(prepared.mappings, options=options, report=report,
+                                 entailment=prepared.entailment,
+                                 progress=lambda d, r: notify("rows", dataset=d, rows=r)):
+                pass
+        except OpenbaarError as exc:
+            raise BuildError(str(exc), [str(exc)]) from None
+    tables = [t.as_dict() for t in report.tables.values()]
+    notify("tables", tables=tables)
+    return tables, report_path, report.total
+
+
+def map_one(
+    settings: Settings, mapping_path: Path, output: str, *, default_graph: bool = False
+) -> tuple[list[dict[str, Any]], int]:
+    """Map a single mapping file to N-Quads (a file, or '-' for standard output), without a store."""
+    mapping = parse_mapping(mapping_path, project=settings.project, id_base=settings.id_base,
+                            def_base=settings.def_base)
+    options = Options(graph_base=None if default_graph else settings.graph_base, chunk_rows=settings.chunk_rows,
+                      max_bad_row_share=settings.max_bad_row_share)
+    report = Report()
+    out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    try:
+        for chunk in materialize([mapping], options=options, report=report):
+            out.write(chunk)
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    return [t.as_dict() for t in report.tables.values()], report.total
+
+
+def _entailment_json(prepared: Prepared) -> dict[str, Any] | None:
+    e = prepared.entailment
+    if e is None:
+        return None
+    return {"superproperties": e.superproperties, "inverses": e.inverses, "superclasses": e.superclasses}
+
+
+def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict[str, Any]]) -> dict[str, int]:
+    """Quad counts per graph and a test query per dataset, before anything goes live."""
+    graphs = stores.graph_counts(store)
+    problems = []
+    emitted: dict[str, int] = {}
+    for table in tables:
+        emitted[table["dataset"]] = emitted.get(table["dataset"], 0) + table["triples"]
+    for mapping in prepared.mappings:
+        graph = settings.graph_base + mapping.slug
+        count = graphs.get(graph, 0)
+        if count == 0:
+            problems.append(f"dataset '{mapping.slug}' produced no triples (are its tables empty?)")
+        elif count > emitted.get(mapping.slug, 0):
+            problems.append(f"dataset '{mapping.slug}': the store holds {count} triples, more than the "
+                            f"{emitted.get(mapping.slug, 0)} mapped")
+        elif not stores.ask(store, ASK_TYPED, g=graph):
+            problems.append(f"dataset '{mapping.slug}': no typed resource found by the test query")
+    vocab_count = graphs.get(settings.graph_base + "vocab", 0)
+    if vocab_count != len(prepared.vocabulary):
+        problems.append(f"the vocabulary graph holds {vocab_count} triples, not {len(prepared.vocabulary)}")
+    if problems:
+        raise BuildError("the new store failed its checks; the live release is unchanged", problems)
+    return dict(sorted(graphs.items()))
+
+
+def _manifest(release_id: str, prepared: Prepared, settings: Settings, tables: list[dict[str, Any]],
+              graphs: dict[str, int], report_path: Path, timings: dict[str, float]) -> dict[str, Any]:
+    datasets = {}
+    for mapping in prepared.mappings:
+        datasets[mapping.slug] = {
+            "graph": settings.graph_base + mapping.slug,
+            "title": mapping.metadata.get("title", {}),
+            "triples": graphs.get(settings.graph_base + mapping.slug, 0),
+            "mapping": {"file": mapping.path.name, "sha256": _sha256(mapping.path)},
+            "sources": [
+                {"file": str(src.path.relative_to(settings.project)) if src.path.is_relative_to(settings.project)
+                 else src.path.name, "sha256": _sha256(src.path), "bytes": src.path.stat().st_size}
+                for src in mapping.sources
+            ],
+            "withheld": [asdict(w) for w in mapping.withheld],
+        }
+    return {
+        "id": release_id,
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "public_base": settings.public_base,
+        "inference": settings.inference,
+        "datasets": datasets,
+        "tables": tables,
+        "graphs": graphs,
+        "issues_file": report_path.name,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+
