@@ -120,24 +120,24 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
     summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     issues = read_issues(report_path) if report_path.exists() else []
     release = next(r for r in list_releases(settings) if r.id == release_id)
-    return BuildResult(release, tables, len(issues), issues[:200], report_path,
-                       time.perf_counter() - started, timings)
+    return BuildResult(release, tables, len(issues), issues[:200], report_path, time.perf_counter() - started, timings)
 
 
 def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> None:
     """The vocabulary, the catalogue and the vocabulary's own entailments, each in its graph."""
     base = settings.graph_base
     stores.bulk_load_graph(store, prepared.vocabulary.serialize(format="nt"), "ntriples", base + "vocab")
-    catalog = describe_datasets(prepared.mappings, public_base=settings.public_base,
-                                publisher=settings.publisher, modified=_modified(prepared))
+    catalog = describe_datasets(
+        prepared.mappings, public_base=settings.public_base, publisher=settings.publisher, modified=_modified(prepared)
+    )
     stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", base + "catalog")
     if len(prepared.schema_entailed):
-        stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples",
-                               base + "inferred")
+        stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples", base + "inferred")
 
 
-def _map_and_load(store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path,
-                  notify: Progress) -> list[dict[str, Any]]:
+def _map_and_load(
+    store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path, notify: Progress
+) -> list[dict[str, Any]]:
     """Run the mapper process and bulk-load its N-Quads as they come, through a FIFO.
 
     The store reads the FIFO by path, in Rust, without holding the GIL: loading and mapping overlap.
@@ -163,7 +163,10 @@ def _map_and_load(store: Any, prepared: Prepared, settings: Settings, staging: P
     stderr: list[bytes] = []
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.build.worker", str(job_path), str(write_fd)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write_fd,),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(write_fd,),
         env=_worker_env(),
     )
     os.close(write_fd)
@@ -232,15 +235,20 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
     prepared = prepare(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
-    options = Options(graph_base=settings.graph_base, chunk_rows=settings.chunk_rows,
-                      max_bad_row_share=settings.max_bad_row_share)
+    options = Options(
+        graph_base=settings.graph_base, chunk_rows=settings.chunk_rows, max_bad_row_share=settings.max_bad_row_share
+    )
     notify("stage", name="mapping (nothing is published)")
     with report_path.open("w", encoding="utf-8") as sink:
         report = Report(sink)
         try:
-            for _ in materialize(prepared.mappings, options=options, report=report,
-                                 entailment=prepared.entailment,
-                                 progress=lambda d, r: notify("rows", dataset=d, rows=r)):
+            for _ in materialize(
+                prepared.mappings,
+                options=options,
+                report=report,
+                entailment=prepared.entailment,
+                progress=lambda d, r: notify("rows", dataset=d, rows=r),
+            ):
                 pass
         except OpenbaarError as exc:
             raise BuildError(str(exc), [str(exc)]) from None
@@ -253,10 +261,14 @@ def map_one(
     settings: Settings, mapping_path: Path, output: str, *, default_graph: bool = False
 ) -> tuple[list[dict[str, Any]], int]:
     """Map a single mapping file to N-Quads (a file, or '-' for standard output), without a store."""
-    mapping = parse_mapping(mapping_path, project=settings.project, id_base=settings.id_base,
-                            def_base=settings.def_base)
-    options = Options(graph_base=None if default_graph else settings.graph_base, chunk_rows=settings.chunk_rows,
-                      max_bad_row_share=settings.max_bad_row_share)
+    mapping = parse_mapping(
+        mapping_path, project=settings.project, id_base=settings.id_base, def_base=settings.def_base
+    )
+    options = Options(
+        graph_base=None if default_graph else settings.graph_base,
+        chunk_rows=settings.chunk_rows,
+        max_bad_row_share=settings.max_bad_row_share,
+    )
     report = Report()
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
@@ -288,8 +300,10 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
         if count == 0:
             problems.append(f"dataset '{mapping.slug}' produced no triples (are its tables empty?)")
         elif count > emitted.get(mapping.slug, 0):
-            problems.append(f"dataset '{mapping.slug}': the store holds {count} triples, more than the "
-                            f"{emitted.get(mapping.slug, 0)} mapped")
+            problems.append(
+                f"dataset '{mapping.slug}': the store holds {count} triples, more than the "
+                f"{emitted.get(mapping.slug, 0)} mapped"
+            )
         elif not stores.ask(store, ASK_TYPED, g=graph):
             problems.append(f"dataset '{mapping.slug}': no typed resource found by the test query")
     vocab_count = graphs.get(settings.graph_base + "vocab", 0)
@@ -300,8 +314,15 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
     return dict(sorted(graphs.items()))
 
 
-def _manifest(release_id: str, prepared: Prepared, settings: Settings, tables: list[dict[str, Any]],
-              graphs: dict[str, int], report_path: Path, timings: dict[str, float]) -> dict[str, Any]:
+def _manifest(
+    release_id: str,
+    prepared: Prepared,
+    settings: Settings,
+    tables: list[dict[str, Any]],
+    graphs: dict[str, int],
+    report_path: Path,
+    timings: dict[str, float],
+) -> dict[str, Any]:
     datasets = {}
     for mapping in prepared.mappings:
         datasets[mapping.slug] = {
@@ -310,8 +331,13 @@ def _manifest(release_id: str, prepared: Prepared, settings: Settings, tables: l
             "triples": graphs.get(settings.graph_base + mapping.slug, 0),
             "mapping": {"file": mapping.path.name, "sha256": _sha256(mapping.path)},
             "sources": [
-                {"file": str(src.path.relative_to(settings.project)) if src.path.is_relative_to(settings.project)
-                 else src.path.name, "sha256": _sha256(src.path), "bytes": src.path.stat().st_size}
+                {
+                    "file": str(src.path.relative_to(settings.project))
+                    if src.path.is_relative_to(settings.project)
+                    else src.path.name,
+                    "sha256": _sha256(src.path),
+                    "bytes": src.path.stat().st_size,
+                }
                 for src in mapping.sources
             ],
             "withheld": [asdict(w) for w in mapping.withheld],
@@ -327,4 +353,3 @@ def _manifest(release_id: str, prepared: Prepared, settings: Settings, tables: l
         "issues_file": report_path.name,
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
-

@@ -46,8 +46,9 @@ def prepare(settings: Settings) -> Prepared:
     mappings: list[DatasetMapping] = []
     for path in mapping_files(settings):
         try:
-            mapping = parse_mapping(path, project=settings.project, id_base=settings.id_base,
-                                    def_base=settings.def_base)
+            mapping = parse_mapping(
+                path, project=settings.project, id_base=settings.id_base, def_base=settings.def_base
+            )
             check_metadata(mapping)
             check_terms(mapping, settings.def_base, defined)
             check_columns(mapping, settings)

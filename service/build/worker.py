@@ -28,8 +28,9 @@ def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
 
     project = Path(job["project"])
     entailment = Entailment(**job["entailment"]) if job.get("entailment") else None
-    options = Options(graph_base=job["graph_base"], chunk_rows=job["chunk_rows"],
-                      max_bad_row_share=job["max_bad_row_share"])
+    options = Options(
+        graph_base=job["graph_base"], chunk_rows=job["chunk_rows"], max_bad_row_share=job["max_bad_row_share"]
+    )
     with open(job["issues_path"], "w", encoding="utf-8") as sink:
         report = Report(sink)
         try:
@@ -38,8 +39,9 @@ def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
                 for p in job["mappings"]
             ]
             progress = lambda dataset, rows: emit(event="progress", dataset=dataset, rows=rows)  # noqa: E731
-            for chunk in materialize(mappings, options=options, report=report, entailment=entailment,
-                                     progress=progress):
+            for chunk in materialize(
+                mappings, options=options, report=report, entailment=entailment, progress=progress
+            ):
                 out.write(chunk)
             out.flush()
         except OpenbaarError as exc:

@@ -288,10 +288,7 @@ class TermBuilders:
         raw = self._raw(tm, where, iri=False)
         words = nulls - {""}
 
-        def typed(row: Row) -> str | None:
-            v = raw(row)
-            if v is None:
-                return None
+        def checked(v: str) -> str | None:
             n = normalize(v)
             if n is None:
                 cursor.reject(column, f"{explain(v)}; expected xsd:{short}")
@@ -299,7 +296,7 @@ class TermBuilders:
             return f'"{n}"{suffix}'
 
         if single is None or single[0] or single[3]:
-            return typed
+            return lambda row: None if (v := raw(row)) is None else checked(v)
         _, i, name, _ = single
 
         def typed_fused(row: Row) -> str | None:
@@ -310,15 +307,9 @@ class TermBuilders:
                 else:
                     empties.append(name)
                 return None
-            n = normalize(v)
-            if n is None:
-                cursor.reject(column, f"{explain(v)}; expected xsd:{short}")
-                return None
-            return f'"{n}"{suffix}'
+            return checked(v)
 
         return _inlined(typed_fused, Inline("typed", i, name, '"', f'"{suffix}', normalize, explain, short))
-
-    # -- maps ----------------------------------------------------------------------------------
 
 
 def columns_of(tm: TermMap) -> str:
