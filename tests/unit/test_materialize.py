@@ -235,60 +235,49 @@ def test_out_of_range_coordinates_are_a_warning_on_both_coordinate_columns(tmp_p
 # -- joins -----------------------------------------------------------------------------------------
 
 
+JOIN_TO_BUURT = """\
+sources:
+  bomen: [data/bomen.csv~csv]
+  buurten: [data/buurten.csv~csv]
+mappings:
+  boom:
+    sources: bomen
+    s: id:boom/$(ID)
+    po:
+      - p: def:buurt
+        o: {mapping: buurt, condition: {function: equal, parameters: [[str1, $(BUURT)], [str2, $(CODE)]]}}
+  buurt:
+    sources: buurten
+    s: id:buurt/$(NR)
+"""
+
+
 def test_join_with_condition_links_child_to_parent_subjects(tmp_path: Path) -> None:
     write_csv(tmp_path, BOMEN)
     write_csv(tmp_path, "NR;CODE;NAAM\n7;BU1;Centrum\n8;BU2;Oost\n", "buurten.csv")
-    mapping = write_mapping(
-        tmp_path,
-        """\
-        sources:
-          bomen: [data/bomen.csv~csv]
-          buurten: [data/buurten.csv~csv]
-        mappings:
-          boom:
-            sources: bomen
-            s: id:boom/$(ID)
-            po:
-              - p: def:buurt
-                o:
-                  mapping: buurt
-                  condition:
-                    function: equal
-                    parameters: [[str1, $(BUURT)], [str2, $(CODE)]]
-          buurt:
-            sources: buurten
-            s: id:buurt/$(NR)
-        """,
-    )
-    text, _ = run(mapping)
+    text, _ = run(write_mapping(tmp_path, JOIN_TO_BUURT))
     assert graph(text) == {
         t(boom("1"), d("buurt"), NamedNode(ID + "buurt/7")),
         t(boom("2"), d("buurt"), NamedNode(ID + "buurt/8")),
     }
 
 
+def test_join_condition_in_long_form_is_the_same_join(tmp_path: Path) -> None:
+    write_csv(tmp_path, BOMEN)
+    write_csv(tmp_path, "NR;CODE\n7;BU1\n8;BU2\n", "buurten.csv")
+    long_form = JOIN_TO_BUURT.replace(
+        "        o: {mapping: buurt, condition: {function: equal, parameters: [[str1, $(BUURT)], [str2, $(CODE)]]}}",
+        "        o:\n          mapping: buurt\n          condition:\n            function: equal\n"
+        "            parameters: [[str1, $(BUURT)], [str2, $(CODE)]]",
+    )
+    assert long_form != JOIN_TO_BUURT
+    assert graph(run(write_mapping(tmp_path, long_form))[0]) == graph(run(write_mapping(tmp_path, JOIN_TO_BUURT))[0])
+
+
 def test_join_with_condition_and_no_matching_parent_gives_no_triple(tmp_path: Path) -> None:
     write_csv(tmp_path, BOMEN)
     write_csv(tmp_path, "NR;CODE\n7;BU1\n", "buurten.csv")
-    mapping = write_mapping(
-        tmp_path,
-        """\
-        sources:
-          bomen: [data/bomen.csv~csv]
-          buurten: [data/buurten.csv~csv]
-        mappings:
-          boom:
-            sources: bomen
-            s: id:boom/$(ID)
-            po:
-              - p: def:buurt
-                o: {mapping: buurt, condition: {function: equal, parameters: [[str1, $(BUURT)], [str2, $(CODE)]]}}
-          buurt:
-            sources: buurten
-            s: id:buurt/$(NR)
-        """,
-    )
-    text, _ = run(mapping)
+    text, _ = run(write_mapping(tmp_path, JOIN_TO_BUURT))
     assert graph(text) == {t(boom("1"), d("buurt"), NamedNode(ID + "buurt/7"))}
 
 
