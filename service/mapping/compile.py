@@ -13,7 +13,8 @@ from typing import Any
 from .builders import NEEDS_ESCAPE, SAFE, Inline, inline_of, iri_safe, literal
 from .plan import Emitter, MapPlan, SourcePlan
 
-#: run(rows, numbers, append, cursor, missing) maps a chunk; ``missing(map, row)`` reports a subjectless row.
+#: run(rows, numbers, append, cursor, missing) maps a chunk and returns how many subjects each map made;
+#: ``missing(map, row)`` reports a row without subject.
 ChunkMapper = Callable[..., None]
 
 
@@ -43,12 +44,16 @@ def compile_plan(plan: SourcePlan) -> ChunkMapper:
     g = plan.end
     w.emit(0, "def run(rows, numbers, append, cursor, missing):")
     w.emit(1, "empty = cursor.empties.append")
-    w.emit(1, "reject = cursor.reject")
+    w.emit(1, "problem = cursor.problems.append")
+    counters = [f"n{k}" for k in range(len(plan.maps))]
+    w.emit(1, " = ".join(counters) + " = 0")
     w.emit(1, "for row, number in zip(rows, numbers):")
-    w.emit(2, "cursor.row = number")
+    if any(_calls_closures(mp) for mp in plan.maps):
+        w.emit(2, "cursor.row = number")  # closures report against the cursor's row
     _columns(w, plan.maps)
     for k, mp in enumerate(plan.maps):
         _map(w, k, mp, g, plan.inferred_end, plan.source.dialect.null_values)
+    w.emit(1, f"return ({', '.join(counters)},)")
     namespace: dict[str, Any] = {
         "SAFE": SAFE,
         "NEEDS_ESCAPE": NEEDS_ESCAPE,
@@ -61,6 +66,12 @@ def compile_plan(plan: SourcePlan) -> ChunkMapper:
     run: ChunkMapper = namespace["run"]
     run.source = source  # type: ignore[attr-defined]
     return run
+
+
+def _calls_closures(mp: MapPlan) -> bool:
+    """Whether some term of the map is built by calling its closure rather than by inlined code."""
+    builders = [mp.subject, *(build for _, build in mp.simple)]
+    return bool(mp.emitters) or any(inline_of(b) is None for b in builders)
 
 
 def _inlines(mp: MapPlan) -> list[Inline]:
@@ -91,21 +102,18 @@ def _map(w: _Writer, k: int, mp: MapPlan, g: str, ginf: str, nulls: frozenset[st
     nulls_name = w.const(nulls)
     subject = inline_of(mp.subject)
     if subject is not None and subject.kind == "iri":
-        w.emit(depth, f"v = row[{subject.column}]")
-        w.emit(depth, f"if v in {nulls_name}:")
+        w.emit(depth, f"if c{subject.column} in {nulls_name}:")
         w.emit(depth + 1, f"empty({w.const(subject.name)})")
         w.emit(depth + 1, f"missing({k}, number)")
         w.emit(depth, "else:")
-        w.emit(
-            depth + 1,
-            f"s = {w.const(subject.head)} + (v if SAFE(v) else iri_safe(v)) + {w.const(subject.tail)}",
-        )
+        w.emit(depth + 1, f"s = {w.const(subject.head)} + e{subject.column} + {w.const(subject.tail)}")
     else:
         w.emit(depth, f"s = {w.const(mp.subject)}(row)")
         w.emit(depth, "if s is None:")
         w.emit(depth + 1, f"missing({k}, number)")
         w.emit(depth, "else:")
     depth += 1
+    w.emit(depth, f"n{k} += 1")
     if mp.constant_tail:
         w.emit(depth, f"append(s + s.join({w.const(tuple(mp.constant_tail))}))")
     for predicate, build in mp.simple:
@@ -132,7 +140,7 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
     if inline.kind == "typed":
         message = w.const(f"' means no value; expected xsd:{inline.datatype}")
         w.emit(depth + 1, f"if {v}:")
-        w.emit(depth + 2, f'reject({w.const(inline.name)}, "\'" + {v} + {message})')
+        w.emit(depth + 2, f'problem((number, {w.const(inline.name)}, "\'" + {v} + {message}))')
         w.emit(depth + 1, "else:")
         w.emit(depth + 2, f"empty({w.const(inline.name)})")
     else:
@@ -149,11 +157,8 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
         w.emit(depth, "else:")
         w.emit(depth + 1, f"n = {w.const(inline.normalize)}({v})")
         w.emit(depth + 1, "if n is None:")
-        w.emit(
-            depth + 2,
-            f"reject({w.const(inline.name)}, {w.const(inline.explain)}({v}) + "
-            f"{w.const('; expected xsd:' + inline.datatype)})",
-        )
+        reason = f"{w.const(inline.explain)}({v}) + {w.const('; expected xsd:' + inline.datatype)}"
+        w.emit(depth + 2, f"problem((number, {w.const(inline.name)}, {reason}))")
         w.emit(depth + 1, "else:")
         w.emit(depth + 2, _cat("s", before, "n", after))
 

@@ -181,7 +181,7 @@ def _materialize_table(
                 )
             rows = _derive(plan, rows, numbers, Context(dialect.decimal), dialect.null_values, problems)
             out: list[str] = []
-            run(rows, numbers, out.append, cursor, missing)
+            subjects = run(rows, numbers, out.append, cursor, missing)
             for number, column, reason in problems:
                 report.add(Issue(stats.dataset, stats.file, number, column, reason), stats)
             problems.clear()
@@ -189,8 +189,18 @@ def _materialize_table(
                 stats.empty.update(cursor.empties)
                 cursor.empties.clear()
             text = "".join(out)
-            lines = text.count("\n")
-            inferred = text.count(ginf) if may_infer else 0
+            # Each append is one line, but a constant tail holds several: count them without scanning the text.
+            lines = len(out) + sum(
+                n * (len(mp.constant_tail) - 1) for n, mp in zip(subjects, maps, strict=True) if mp.constant_tail
+            )
+            if not may_infer:
+                inferred = 0
+            elif any(mp.emitters for mp in maps):
+                inferred = text.count(ginf)
+            else:
+                inferred = sum(
+                    n * sum(ginf in line for line in mp.constant_tail) for n, mp in zip(subjects, maps, strict=True)
+                )
             stats.triples += lines - inferred
             stats.inferred += inferred
             if progress is not None:

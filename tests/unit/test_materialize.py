@@ -441,3 +441,24 @@ def test_a_dropped_index_column_is_noted_but_not_counted_as_a_bad_row(tmp_path: 
     (note,) = issues(report, "note")
     assert note.column == "(unnamed)" and "index" in note.reason
     assert not next(iter(report.tables.values())).bad_rows
+
+
+def test_table_stats_count_exactly_the_lines_written_per_graph(tmp_path: Path) -> None:
+    mapping = boom_mapping(
+        tmp_path,
+        "ID;NAAM;BUURT\n1;Linde;BU1\n2;Eik;\n;Beuk;BU2\n",
+        """
+        - [a, def:Boom]
+        - [def:naam, $(NAAM), nl~lang]
+        - [def:buurt, id:buurt/$(BUURT)~iri]
+        """,
+    )
+    entailment = Entailment(
+        superclasses={DEF + "Boom": (DEF + "Ding", DEF + "Object")}, inverses={DEF + "buurt": (DEF + "bevat",)}
+    )
+    text, report = run(mapping, entailment)
+    (stats,) = report.tables.values()
+    written = text.splitlines()
+    inferred = [line for line in written if line.endswith(f"<{GRAPH_BASE}inferred> .")]
+    assert stats.inferred == len(inferred) == 2 * 2 + 1
+    assert stats.triples == len(written) - len(inferred) == 2 * 3 - 1
