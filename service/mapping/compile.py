@@ -47,6 +47,9 @@ def compile_plan(plan: SourcePlan) -> ChunkMapper:
     w.emit(1, "problem = cursor.problems.append")
     counters = [f"n{k}" for k in range(len(plan.maps))]
     w.emit(1, " = ".join(counters) + " = 0")
+    for i in sorted(_literal_columns(plan.maps)):
+        # Most chunks have no quote, backslash or line break in a column: test the column once, not each cell.
+        w.emit(1, f"x{i} = NEEDS_ESCAPE(SEP.join([r[{i}] for r in rows])) is not None")
     w.emit(1, "for row, number in zip(rows, numbers):")
     if any(_calls_closures(mp) for mp in plan.maps):
         w.emit(2, "cursor.row = number")  # closures report against the cursor's row
@@ -57,6 +60,7 @@ def compile_plan(plan: SourcePlan) -> ChunkMapper:
     namespace: dict[str, Any] = {
         "SAFE": SAFE,
         "NEEDS_ESCAPE": NEEDS_ESCAPE,
+        "SEP": "\x00",
         "iri_safe": iri_safe,
         "literal": literal,
         **w.names,
@@ -72,6 +76,17 @@ def _calls_closures(mp: MapPlan) -> bool:
     """Whether some term of the map is built by calling its closure rather than by inlined code."""
     builders = [mp.subject, *(build for _, build in mp.simple)]
     return bool(mp.emitters) or any(inline_of(b) is None for b in builders)
+
+
+def _literal_columns(maps: list[MapPlan]) -> set[int]:
+    columns: set[int] = set()
+    for mp in maps:
+        for inline in _inlines(mp):
+            if inline.kind == "literal":
+                columns.add(inline.column)
+            elif inline.kind == "template" and not inline.iri:
+                columns.update(p[0] for p in inline.parts if isinstance(p, tuple))
+    return columns
 
 
 def _inlines(mp: MapPlan) -> list[Inline]:
@@ -149,7 +164,7 @@ def _term(w: _Writer, depth: int, predicate: str, build: Callable[..., str | Non
         w.emit(depth, "else:")
         w.emit(depth + 1, _cat("s", before, f"e{inline.column}", after))
     elif inline.kind == "literal":
-        w.emit(depth, f"elif NEEDS_ESCAPE({v}):")
+        w.emit(depth, f"elif x{inline.column} and NEEDS_ESCAPE({v}):")
         w.emit(depth + 1, _cat("s", w.const(predicate), f"literal({v})", w.const(inline.tail[1:] + g)))
         w.emit(depth, "else:")
         w.emit(depth + 1, _cat("s", before, v, after))
@@ -177,7 +192,10 @@ def _template(w: _Writer, depth: int, predicate: str, inline: Inline, g: str, nu
     if inline.iri:
         w.emit(depth + 1, _cat("s", w.const(predicate + inline.head), "v", w.const(inline.tail + g)))
         return
-    w.emit(depth + 1, "if NEEDS_ESCAPE(v):")
+    flags = [f"x{p[0]}" for p in inline.parts if isinstance(p, tuple)]
+    constants_escape = any(isinstance(p, str) and NEEDS_ESCAPE(p) for p in inline.parts)
+    test = "NEEDS_ESCAPE(v)" if constants_escape else f"({' or '.join(flags)}) and NEEDS_ESCAPE(v)"
+    w.emit(depth + 1, f"if {test}:")
     w.emit(depth + 2, _cat("s", w.const(predicate), "literal(v)", w.const(inline.tail[1:] + g)))
     w.emit(depth + 1, "else:")
     w.emit(depth + 2, _cat("s", w.const(predicate + inline.head), "v", w.const(inline.tail + g)))

@@ -462,3 +462,25 @@ def test_table_stats_count_exactly_the_lines_written_per_graph(tmp_path: Path) -
     inferred = [line for line in written if line.endswith(f"<{GRAPH_BASE}inferred> .")]
     assert stats.inferred == len(inferred) == 2 * 2 + 1
     assert stats.triples == len(written) - len(inferred) == 2 * 3 - 1
+
+
+def test_quotes_backslashes_and_line_breaks_survive_in_plain_and_template_literals(tmp_path: Path) -> None:
+    csv_text = 'ID;NAAM\n1;Linde\n2;"De ""oude"" eik\\\nbij de kerk"\n3;Beuk\n'
+    mapping = boom_mapping(
+        tmp_path,
+        csv_text,
+        """
+        - [def:naam, $(NAAM)]
+        - [def:label, "boom $(NAAM)", nl~lang]
+        """,
+    )
+    text, report = run(mapping)
+    values = {
+        (q.subject.value, q.predicate.value): q.object.value
+        for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_QUADS)
+    }
+    tricky = 'De "oude" eik\\\nbij de kerk'
+    assert values[(ID + "boom/2", DEF + "naam")] == tricky
+    assert values[(ID + "boom/2", DEF + "label")] == "boom " + tricky
+    assert values[(ID + "boom/1", DEF + "naam")] == "Linde"
+    assert report.total == 0
