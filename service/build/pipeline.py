@@ -200,6 +200,8 @@ def _map_and_load(
     code = proc.wait()
     for thread in threads:
         thread.join(30)
+    fifo.unlink()
+    job_path.unlink()  # the release directory keeps only the store and its manifest
     if outcome.get("event") == "error":
         raise BuildError(outcome["message"], [outcome["message"]])
     if code != 0 or outcome.get("event") != "done":
