@@ -32,9 +32,6 @@ class Settings:
     inference: bool = True
     #: Rows per chunk in the mapper: bounds memory and batches coordinate conversion.
     chunk_rows: int = 4096
-    #: Size of the N-Quads segments the mapper hands to the loader: large enough that each bulk load
-    #: is efficient, small enough that loading starts early and little waits on disk.
-    segment_bytes: int = 256 << 20
     #: Publisher of every dataset: the TOOI IRI of the municipality.
     publisher: str = "https://identifier.overheid.nl/tooi/id/gemeente/gm0014"
 

@@ -155,17 +155,6 @@ def test_build_twice_gives_the_same_triples(built: Settings, tmp_path: Path) -> 
         assert a == b, graph
 
 
-def test_loading_in_many_small_segments_gives_the_same_release(built: Settings, tmp_path: Path) -> None:
-    small = Settings(project=REPO, home=tmp_path / "segments", segment_bytes=1 << 20)
-    build(small)
-    first, second = store_of(built), store_of(small)
-    assert live_release(small).manifest["graphs"] == live_release(built).manifest["graphs"]  # type: ignore[union-attr]
-    graph = f"{built.graph_base}bomen"
-    a = {str(q) for q in first.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
-    b = {str(q) for q in second.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
-    assert a == b
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Settings:
     settings = Settings(project=copy_project(tmp_path / "project"), home=tmp_path / "var", keep_releases=2)

@@ -9,7 +9,6 @@ import gc
 import hashlib
 import json
 import os
-import queue
 import shutil
 import subprocess
 import sys
@@ -139,9 +138,12 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
 def _map_and_load(
     store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path, notify: Progress
 ) -> list[dict[str, Any]]:
-    """Run the mapper process and bulk-load each segment of N-Quads it finishes while it writes the next."""
-    segments = staging / "segments"
-    segments.mkdir()
+    """Run the mapper process and bulk-load its N-Quads as they come, through a FIFO.
+
+    The store reads the FIFO by path, in Rust, without holding the GIL: loading and mapping overlap.
+    """
+    fifo = staging / "mapped.nq"
+    os.mkfifo(fifo)
     job = {
         "project": str(settings.project),
         "mappings": [str(m.path) for m in prepared.mappings],
@@ -151,9 +153,7 @@ def _map_and_load(
         "chunk_rows": settings.chunk_rows,
         "max_bad_row_share": settings.max_bad_row_share,
         "issues_path": str(report_path),
-        "segments": str(segments),
-        "segment_bytes": settings.segment_bytes,
-        "segments_pending": 2,
+        "output": str(fifo),
         "entailment": _entailment_json(prepared),
     }
     job_path = staging / "job.json"
@@ -161,7 +161,6 @@ def _map_and_load(
     read_fd, write_fd = os.pipe()
     outcome: dict[str, Any] = {}
     stderr: list[bytes] = []
-    ready: queue.Queue[str | None] = queue.Queue()
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.build.worker", str(job_path), str(write_fd)],
         stdin=subprocess.DEVNULL,
@@ -178,32 +177,31 @@ def _map_and_load(
                 event = json.loads(line)
                 if event["event"] == "progress":
                     notify("rows", dataset=event["dataset"], rows=event["rows"])
-                elif event["event"] == "segment":
-                    ready.put(event["path"])
                 else:
                     outcome.update(event)
-        ready.put(None)  # the mapper has closed its end: no more segments
 
-    def drain_stderr() -> None:
+    def watch() -> None:
         with proc.stderr:  # type: ignore[union-attr]
             stderr.append(proc.stderr.read())  # type: ignore[union-attr]
+        proc.wait()
+        _release_fifo_reader(fifo)
 
-    threads = [threading.Thread(target=follow, daemon=True), threading.Thread(target=drain_stderr, daemon=True)]
+    threads = [threading.Thread(target=follow, daemon=True), threading.Thread(target=watch, daemon=True)]
     for thread in threads:
         thread.start()
     try:
-        while (segment := ready.get()) is not None:
-            stores.bulk_load_path(store, Path(segment))
-            Path(segment).unlink()
+        stores.bulk_load_path(store, fifo)
     except Exception as exc:
         proc.kill()
-        raise BuildError(f"loading the mapped data failed: {exc}") from exc
-    finally:
-        code = proc.wait()
-        for thread in threads:
-            thread.join(30)
-        shutil.rmtree(segments, ignore_errors=True)
-        job_path.unlink(missing_ok=True)  # the release directory keeps only the store and its manifest
+        proc.wait()
+        threads[0].join(5)
+        if outcome.get("event") != "error":
+            raise BuildError(f"loading the mapped data failed: {exc}") from exc
+    code = proc.wait()
+    for thread in threads:
+        thread.join(30)
+    fifo.unlink()
+    job_path.unlink()  # the release directory keeps only the store and its manifest
     if outcome.get("event") == "error":
         raise BuildError(outcome["message"], [outcome["message"]])
     if code != 0 or outcome.get("event") != "done":
@@ -212,6 +210,17 @@ def _map_and_load(
     tables: list[dict[str, Any]] = outcome["tables"]
     notify("tables", tables=tables)
     return tables
+
+
+def _release_fifo_reader(fifo: Path) -> None:
+    """If the mapper died before opening the FIFO, the loader waits in open(): give it an end of file."""
+    for _ in range(20):
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader waiting (ENXIO) or the FIFO is gone: nothing to release
+            return
+        os.close(fd)
+        time.sleep(0.05)
 
 
 def _worker_env() -> dict[str, str]:
