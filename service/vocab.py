@@ -14,7 +14,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from .errors import MappingError
-from .mapping.model import DatasetMapping, ParentRef, Template, TermMap
+from .mapping.model import DatasetMapping, Template, TermMap
 from .mapping.plan import Entailment
 
 #: The base the files in vocab/ are written against; rebased to the configured public base on load.
@@ -118,13 +118,12 @@ def check_terms(mapping: DatasetMapping, def_base: str, defined: set[str]) -> No
         for i, pom in enumerate(tm.predicate_objects):
             used = list(pom.predicates)
             for obj in pom.objects:
-                if isinstance(obj, TermMap) and obj.term_type == "iri" and isinstance(obj.value, Template):
-                    if obj.value.is_constant:
-                        used.append(obj.value.constant)
-                elif isinstance(obj, TermMap) and obj.datatype:
+                if not isinstance(obj, TermMap):
+                    continue  # a join: its IRIs are the parent's subjects
+                if obj.term_type == "iri" and isinstance(obj.value, Template) and obj.value.is_constant:
+                    used.append(obj.value.constant)
+                if obj.datatype:
                     used.append(obj.datatype)
-                elif isinstance(obj, ParentRef):
-                    continue
             for iri in used:
                 if iri.startswith(def_base) and iri not in defined:
                     local = iri[len(def_base) :]

@@ -12,7 +12,7 @@ from ..errors import SourceError
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
 from .model import DatasetMapping
-from .plan import Cursor, Entailment, SourcePlan, plan_dataset, plan_join_index
+from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
 from .sources import Table
 
@@ -73,7 +73,7 @@ def _rel(plan: SourcePlan, mapping: DatasetMapping) -> str:
         return plan.source.path.name
 
 
-def _fill_join_index(mapping: DatasetMapping, join, options: Options, cursor: Cursor) -> None:  # type: ignore[no-untyped-def]
+def _fill_join_index(mapping: DatasetMapping, join: JoinIndex, options: Options, cursor: Cursor) -> None:
     columns, subject, keys = plan_join_index(mapping, join, cursor=cursor, graph_base=options.graph_base)
     nulls = join.parent.source.dialect.null_values
     index = join.index
