@@ -17,13 +17,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, layout, sparql
+    from .web import assets, health, http, layout, sparql
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
     app = Flask(__name__)
     app.config["OPENBAAR"] = settings
     app.extensions["openbaar.live"] = LiveStore(settings)
+    http.init_app(app)
     layout.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from rdflib import DCAT, DCTERMS, FOAF, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from .errors import MappingError
 from .mapping.model import DatasetMapping
+from .policy.rights import dataset_rights
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -162,7 +163,14 @@ def _describe(
     g.add((dataset, DCTERMS.creator, agent))
     for theme in _list(meta["theme"]):
         g.add((dataset, DCAT.theme, URIRef(f"{EU}data-theme/{theme}")))
-    g.add((dataset, DCTERMS.accessRights, URIRef(f"{EU}access-right/PUBLIC")))
+    rights = dataset_rights(mapping)
+    g.add((dataset, DCTERMS.accessRights, URIRef(rights.access_iri)))
+    if rights.statement:
+        statement = URIRef(f"{public_base}/id/rechten/{mapping.slug}")
+        g.add((dataset, DCTERMS.rights, statement))
+        g.add((statement, RDF.type, DCTERMS.RightsStatement))
+        for lang, text in rights.statement.items():
+            g.add((statement, RDFS.label, Literal(text, lang=lang)))
     g.add((dataset, DCTERMS.language, URIRef(f"{EU}language/NLD")))
     g.add((dataset, DCTERMS.modified, when))
     if meta.get("frequency"):

@@ -1,0 +1,1 @@
+"""Openbaar, tenzij: what each dataset withholds, on which Woo ground, and the guards that keep it withheld."""

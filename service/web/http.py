@@ -1,0 +1,85 @@
+"""HTTP behaviour every route shares: CORS, gzip, and validators tied to the live release.
+
+A release never changes after it is built, so (release id, URL, variant) is a strong validator.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+
+from flask import Flask, Request, Response, request
+
+#: Headers a cross-origin script may read.
+EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
+ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
+#: Below this size gzip saves too little to be worth the CPU.
+GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 5
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/ld+json",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "application/rdf+xml",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/xml",
+    "application/javascript",
+    "image/svg+xml",
+)
+
+
+def release_etag(release_id: str, *variant: str) -> str:
+    """Same release, same URL, same variant: same bytes."""
+    digest = hashlib.sha256("\x00".join((release_id, request.full_path, *variant)).encode()).hexdigest()
+    return digest[:32]
+
+
+def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
+    """Set ETag and Last-Modified from the release and answer 304 (or a Range) when the client already has it."""
+    response.set_etag(release_etag(release_id, *variant))
+    if created is not None:
+        response.last_modified = created
+    response.headers.setdefault("X-Openbaar-Release", release_id)
+    return response.make_conditional(request)
+
+
+def _wants_gzip(req: Request, response: Response) -> bool:
+    if req.method == "HEAD" or response.direct_passthrough or response.is_streamed:
+        return False
+    if response.status_code not in (200, 404, 400, 406) or "Content-Encoding" in response.headers:
+        return False
+    if "gzip" not in req.accept_encodings:
+        return False
+    media = response.mimetype or ""
+    return media.startswith(COMPRESSIBLE) and (response.content_length or 0) >= GZIP_MIN_BYTES
+
+
+def _gzip(response: Response) -> None:
+    body = gzip.compress(response.get_data(), compresslevel=GZIP_LEVEL, mtime=0)
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(etag + "-gz", weak=weak)
+
+
+def _finish(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.vary.add("Accept-Encoding")
+    if _wants_gzip(request, response):
+        _gzip(response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_finish)
