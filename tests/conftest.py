@@ -85,6 +85,15 @@ def stop(served: Served) -> None:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the session's browser tests (Debian's package, see tests/setup.sh)."""
+    from tests.support.browser import chromium
+
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
 def server(built: Settings) -> Iterator[Served]:
     served = serve(built)
     yield served

@@ -18,6 +18,7 @@ VENDOR = STATIC / "node_modules"
 #: Public name → file. Vendor files come from ``npm ci --prefix service/web/static`` (see the README).
 ASSETS: dict[str, Path] = {
     "openbaar.css": STATIC / "openbaar.css",
+    "favicon.svg": STATIC / "favicon.svg",
     "yasgui.min.js": VENDOR / "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": VENDOR / "@zazuko/yasgui/build/yasgui.min.css",
     "leaflet.js": VENDOR / "leaflet/dist/leaflet.js",
@@ -52,6 +53,12 @@ def asset(name: str) -> ResponseReturnValue:
         response.set_etag(f"{path.stat().st_mtime_ns:x}-{path.stat().st_size:x}-gz")
         return response.make_conditional(request)
     return send_file(path, max_age=MAX_AGE, conditional=True)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for it on every site; an SVG answers for all sizes."""
+    return send_file(ASSETS["favicon.svg"], mimetype="image/svg+xml", max_age=MAX_AGE, conditional=True)
 
 
 @lru_cache(maxsize=len(ASSETS))
