@@ -55,6 +55,8 @@ def gunicorn_options(host: str, port: int, workers: int, settings: Settings | No
         "threads": settings.query_concurrency + 4,
         "timeout": int(max(120, settings.query_deadline + 30)),
         "graceful_timeout": 10,
+        # The longest request line gunicorn allows; a longer GET gets its 414 (POST takes any query size).
+        "limit_request_line": 8190,
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
