@@ -22,7 +22,10 @@ from .conftest import REPO, Served
 
 pytestmark = pytest.mark.slow
 
-TYPED = "SELECT ?wijk ?naam WHERE { ?wijk a <https://data.groningen.nl/def/Wijk> ; <https://data.groningen.nl/def/naam> ?naam } ORDER BY ?naam"
+TYPED = (
+    "SELECT ?wijk ?naam WHERE { ?wijk a <https://data.groningen.nl/def/Wijk> ; "
+    "<https://data.groningen.nl/def/naam> ?naam } ORDER BY ?naam"
+)
 
 
 def _result_rows(driver) -> list[str]:  # type: ignore[no-untyped-def]
