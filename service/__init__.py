@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, http, layout, sparql
+    from .web import assets, health, http, layout, metrics, sparql
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
@@ -28,5 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     layout.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(sparql.bp)
+    sparql.init_app(app)
+    metrics.init_app(app)
+    app.register_blueprint(metrics.bp)
     return app

@@ -197,14 +197,33 @@ def map_command(settings: Settings, mapping: str, output: str, default_graph: bo
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading, instead of gunicorn.")
+@click.option("--query-workers", type=int, default=None, help="Query processes kept ready per worker (default 2).")
+@click.option(
+    "--query-concurrency", type=int, default=None, help="Queries at once per worker; more get 503 (default 8)."
+)
+@click.option("--query-deadline", type=float, default=None, help="Seconds a query may run before a 504 (default 60).")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the live release: SPARQL at /sparql, health at /healthz."""
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    dev: bool,
+    query_workers: int | None,
+    query_concurrency: int | None,
+    query_deadline: float | None,
+) -> None:
+    """Serve the live release: SPARQL at /sparql, health at /healthz, metrics at /metrics."""
     from .releases import live_release
     from .serve import run
 
     if live_release(settings) is None:
         _fail(OpenbaarError("there is no live release yet: run 'openbaar build' first"))
+    changes = {"query_workers": query_workers, "query_concurrency": query_concurrency, "query_deadline": query_deadline}
+    try:
+        settings = settings.replace(**{k: v for k, v in changes.items() if v is not None})
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     console.print(f"serving on http://{host}:{port}/sparql")
     run(settings, host=host, port=port, workers=workers, dev=dev)
 

@@ -34,6 +34,18 @@ class Settings:
     chunk_rows: int = 4096
     #: Publisher of every dataset: the TOOI IRI of the municipality.
     publisher: str = "https://identifier.overheid.nl/tooi/id/gemeente/gm0014"
+    #: Seconds a SPARQL query may run; past it the query is stopped and the client gets a 504.
+    query_deadline: float = 60.0
+    #: Rows (or triples) a SPARQL result may hold; a longer one is cut and says so.
+    result_row_limit: int = 10000
+    #: SPARQL queries evaluated at once per server process; the excess gets 503 + Retry-After.
+    query_concurrency: int = 8
+    #: Query processes each server process keeps started and ready.
+    query_workers: int = 2
+    #: Largest SPARQL request (body or query string) in bytes; a larger one gets 413.
+    max_request_bytes: int = 262144
+    #: Memory per server process for cached SPARQL results of the live release, in bytes.
+    query_cache_bytes: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))
@@ -46,6 +58,10 @@ class Settings:
             raise ValueError("keep_releases must be at least 2, so that a rollback target exists")
         if not 0 <= self.max_bad_row_share <= 1:
             raise ValueError("max_bad_row_share must be between 0 and 1")
+        if self.query_deadline <= 0 or self.result_row_limit < 1 or self.max_request_bytes < 1:
+            raise ValueError("query_deadline, result_row_limit and max_request_bytes must be positive")
+        if not 1 <= self.query_workers <= self.query_concurrency:
+            raise ValueError("query_workers must be at least 1 and at most query_concurrency")
 
     @property
     def id_base(self) -> str:

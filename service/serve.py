@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -23,18 +26,42 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
-    """Threads per worker, since pyoxigraph releases the GIL while it evaluates."""
+def _warm_queries(worker: Any) -> None:
+    """Start each worker's query processes as soon as it is up, not on its first query."""
+    app = worker.wsgi
+    service = getattr(app, "extensions", {}).get("openbaar.queries")
+    if service is not None:
+        service.warm()
+
+
+def _forget_worker(server: Any, worker: Any) -> None:
+    """A dead worker's metric files would be summed forever; prometheus_client folds them away."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def gunicorn_options(host: str, port: int, workers: int, settings: Settings | None = None) -> dict[str, Any]:
+    """Threads per worker, so requests waiting on query processes never starve the excess of its 503.
+
+    gthread workers: pyoxigraph and the query processes release the GIL. gunicorn's own timeout is
+    not what stops queries (the query deadline is); it only catches a stuck worker.
+    """
+    settings = settings or Settings()
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 4,
-        "timeout": 120,
+        "threads": settings.query_concurrency + 4,
+        "timeout": int(max(120, settings.query_deadline + 30)),
         "graceful_timeout": 10,
+        # The longest request line gunicorn allows; a longer GET gets its 414 (POST takes any query size).
+        "limit_request_line": 8190,
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
+        "post_worker_init": _warm_queries,
+        "child_exit": _forget_worker,
     }
 
 
@@ -42,4 +69,9 @@ def run(settings: Settings, *, host: str, port: int, workers: int, dev: bool = F
     if dev:
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return
-    _Gunicorn(settings, gunicorn_options(host, port, workers)).run()
+    metrics_dir = tempfile.mkdtemp(prefix="openbaar-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        _Gunicorn(settings, gunicorn_options(host, port, workers, settings)).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

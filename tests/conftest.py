@@ -49,10 +49,10 @@ class Served:
     process: subprocess.Popen[bytes]
 
 
-def serve(settings: Settings, workers: int = 2) -> Served:
-    """Start ``openbaar serve`` (gunicorn) on a free port and wait until it answers."""
+def serve(settings: Settings, workers: int = 2, env: dict[str, str] | None = None) -> Served:
+    """Start ``openbaar serve`` (gunicorn) on a free port and wait until it answers; ``env`` adds settings."""
     port = free_port()
-    env = {**os.environ, "OPENBAAR_HOME": str(settings.home), "OPENBAAR_PROJECT": str(settings.project)}
+    env = {**os.environ, "OPENBAAR_HOME": str(settings.home), "OPENBAAR_PROJECT": str(settings.project), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,

@@ -1,0 +1,1 @@
+"""SPARQL query execution for the web layer: protocol parsing, text checks, killable query processes, cache."""

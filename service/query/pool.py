@@ -1,0 +1,223 @@
+"""Query processes a server process can kill: the deadline, the concurrency limit and crash replacement.
+
+pyoxigraph cannot cancel a running query, so each query runs in a child process that is killed at the
+deadline and replaced. A query that runs longer than a moment is lowered in CPU priority, so a flood
+of heavy queries leaves cheap ones quick; its priority is restored when it ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .frames import FrameReader, PipeClosed, TimedOut, write_frame
+
+log = logging.getLogger(__name__)
+
+#: The folder holding the ``service`` package, so a query process imports the same code as its server.
+_CODE_ROOT = str(Path(__file__).resolve().parents[2])
+#: A query still running after this long is lowered to the lowest CPU priority.
+DEMOTE_AFTER = 0.3
+LOW_PRIORITY = 19
+SPAWN_TIMEOUT = 60.0
+
+
+class Busy(RuntimeError):
+    """Every query slot of this server process is taken."""
+
+
+class DeadlineExceeded(TimeoutError):
+    """The query ran past the deadline; its process was killed."""
+
+
+class WorkerLost(RuntimeError):
+    """The query process died while evaluating (killed from outside, or crashed)."""
+
+
+class QueryProcess:
+    """One child running ``service.query.worker``; used by one request at a time."""
+
+    def __init__(self, store_path: str | None) -> None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_CODE_ROOT, os.environ.get("PYTHONPATH"))))}
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "service.query.worker", store_path or ""],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
+        self.reader = FrameReader(self.popen.stdout.fileno())  # type: ignore[union-attr]
+        try:
+            hello = self.reader.read(time.monotonic() + SPAWN_TIMEOUT)
+        except (TimedOut, PipeClosed):
+            self.kill()
+            raise WorkerLost("a query process failed to start") from None
+        self.isolated = bool(hello.get("isolated"))
+        self.pid = self.popen.pid
+        self.low_priority = False
+        self.last_used = time.monotonic()
+
+    def call(self, request: dict[str, Any], deadline: float) -> dict[str, Any]:
+        """Send one query and wait for its document until ``deadline`` seconds from now."""
+        started = time.monotonic()
+        try:
+            write_frame(self.popen.stdin, request)  # type: ignore[arg-type]
+            try:
+                return self.reader.read(started + min(DEMOTE_AFTER, deadline))
+            except TimedOut:
+                if deadline <= DEMOTE_AFTER:
+                    raise
+            self._set_priority(LOW_PRIORITY)
+            return self.reader.read(started + deadline)
+        except TimedOut:
+            self.kill()
+            raise DeadlineExceeded from None
+        except (PipeClosed, BrokenPipeError, OSError):
+            self.kill()
+            raise WorkerLost("the query process stopped while evaluating") from None
+        finally:
+            self.last_used = time.monotonic()
+
+    def _set_priority(self, value: int) -> bool:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, value)
+        except OSError:
+            return False
+        self.low_priority = value > 0
+        return True
+
+    def restore_priority(self) -> bool:
+        """Back to normal priority; False when the OS does not allow it (not root), so it must retire."""
+        return not self.low_priority or self._set_priority(0)
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.popen.send_signal(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(5)
+        for stream in (self.popen.stdin, self.popen.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        """Ask an idle process to end (closing its input ends its loop), then make sure."""
+        with contextlib.suppress(OSError):
+            self.popen.stdin.close()  # type: ignore[union-attr]
+        try:
+            self.popen.wait(2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class QueryPool:
+    """At most ``limit`` queries at once per server process, ``warm`` processes kept ready."""
+
+    def __init__(self, *, warm: int, limit: int, idle_seconds: float = 60.0) -> None:
+        self.warm_count, self.limit, self.idle_seconds = warm, limit, idle_seconds
+        self._slots = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self._idle: list[QueryProcess] = []
+        self._alive = 0
+        self._store_path: str | None = None
+        self.replaced = 0
+        self._closed = False
+        atexit.register(self.close)
+
+    def warm(self, store_path: str | None) -> None:
+        """Start the warm processes in the background, so the first queries find them ready."""
+        self._store_path = store_path
+        threading.Thread(target=self._replenish, daemon=True, name="query-pool-warm").start()
+
+    def _replenish(self) -> None:
+        while not self._closed:
+            with self._lock:
+                if self._alive >= self.warm_count:
+                    return
+                self._alive += 1
+            try:
+                process = QueryProcess(self._store_path)
+            except WorkerLost:
+                with self._lock:
+                    self._alive -= 1
+                log.exception("could not start a query process")
+                return
+            with self._lock:
+                self._idle.append(process)
+
+    def isolated(self) -> bool | None:
+        """Whether the query processes have no network (None before one has started)."""
+        with self._lock:
+            return self._idle[0].isolated if self._idle else None
+
+    def run(self, request: dict[str, Any], store_path: str, deadline: float) -> dict[str, Any]:
+        if not self._slots.acquire(blocking=False):
+            raise Busy
+        try:
+            self._store_path = store_path
+            process = self._take(store_path)
+            try:
+                reply = process.call(request, deadline)
+            except (DeadlineExceeded, WorkerLost):
+                self._lost()
+                raise
+            self._give_back(process)
+            return reply
+        finally:
+            self._slots.release()
+
+    def _take(self, store_path: str) -> QueryProcess:
+        with self._lock:
+            while self._idle:
+                process = self._idle.pop()
+                if process.alive():
+                    return process
+                self._alive -= 1
+                self.replaced += 1
+            self._alive += 1
+        try:
+            return QueryProcess(store_path)
+        except WorkerLost:
+            with self._lock:
+                self._alive -= 1
+            raise
+
+    def _give_back(self, process: QueryProcess) -> None:
+        if not process.restore_priority():
+            process.close()
+            self._lost()
+            return
+        now = time.monotonic()
+        retire: list[QueryProcess] = []
+        with self._lock:
+            self._idle.append(process)
+            # Processes started for a burst above the warm count leave once they have been idle a while.
+            while self._alive > self.warm_count and self._idle and now - self._idle[0].last_used > self.idle_seconds:
+                retire.append(self._idle.pop(0))
+                self._alive -= 1
+        for old in retire:
+            old.close()
+
+    def _lost(self) -> None:
+        with self._lock:
+            self._alive -= 1
+            self.replaced += 1
+        threading.Thread(target=self._replenish, daemon=True, name="query-pool-replace").start()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for process in idle:
+            process.close()

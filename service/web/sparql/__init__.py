@@ -1,0 +1,20 @@
+"""The SPARQL endpoint for researchers: /sparql (protocol, service description, editor) and /queries (examples)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+#: Templates live with the shared layout in service/web/templates.
+bp = Blueprint("sparql", __name__, template_folder="../templates")
+
+from . import endpoint, examples  # noqa: E402  (routes register on bp)
+
+__all__ = ["bp", "endpoint", "examples", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """One query service per server process: its cache and query processes live as long as the process."""
+    from ...query.engine import QueryService
+
+    app.extensions["openbaar.queries"] = QueryService(app.config["OPENBAAR"])
+    app.register_blueprint(bp)

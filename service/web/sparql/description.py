@@ -1,0 +1,91 @@
+"""The SPARQL 1.1 Service Description of /sparql: formats, the union default graph, limits, graphs with counts.
+
+Built from the release manifest (quads per graph) and the settings, so it is never out of date.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+
+from ...config import Settings
+from ...releases import Release
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+    "TriG",
+    "N-Quads",
+)
+#: Media type → rdflib serializer, for the description itself.
+DESCRIPTION_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+UNION_NOTE = (
+    "The default graph is the union of all named graphs of the live release (one per dataset, plus vocab, "
+    "catalog and inferred); GRAPH, FROM / FROM NAMED and the default-graph-uri / named-graph-uri parameters "
+    "select single graphs."
+)
+
+
+def description(settings: Settings, release: Release, endpoint: str) -> Graph:
+    graph = Graph()
+    definitions = Namespace(settings.def_base)
+    for prefix, namespace in (("sd", SD), ("void", VOID), ("formats", FORMATS), ("def", definitions)):
+        graph.bind(prefix, namespace)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service, RDFS.comment, Literal(UNION_NOTE, lang="en")))
+    for name in RESULT_FORMATS:
+        graph.add((service, SD.resultFormat, FORMATS[name]))
+    graph.add((service, definitions.queryDeadline, Literal(str(settings.query_deadline), datatype=XSD.decimal)))
+    graph.add((service, definitions.resultRowLimit, Literal(settings.result_row_limit)))
+    graph.add((service, definitions.queryConcurrency, Literal(settings.query_concurrency)))
+    graph.add((service, definitions.maxRequestBytes, Literal(settings.max_request_bytes)))
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode("default")
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(release.triples)))
+    for name, count in sorted(release.manifest.get("graphs", {}).items()):
+        named, inner = BNode(), BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, inner))
+        graph.add((inner, RDF.type, SD.Graph))
+        graph.add((inner, VOID.triples, Literal(int(count))))
+    return graph
+
+
+_SERIALIZED: dict[tuple[str, str, str], bytes] = {}
+
+
+def serialized(settings: Settings, release: Release, endpoint: str, media: str) -> bytes:
+    """One release, one endpoint URL, one format: the same bytes, so it is computed once."""
+    key = (release.id, endpoint, media)
+    body = _SERIALIZED.get(key)
+    if body is None:
+        if len(_SERIALIZED) > 64:
+            _SERIALIZED.clear()
+        graph = description(settings, release, endpoint)
+        body = _SERIALIZED[key] = graph.serialize(format=DESCRIPTION_FORMATS[media], encoding="utf-8")
+    return body

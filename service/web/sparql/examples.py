@@ -1,0 +1,142 @@
+"""Example queries, one file each in ``mappings/queries/<name>.rq``, at stable URLs ``/queries/<name>``.
+
+A file starts with comment lines ``# key: value`` (title@nl, title@en, dataset, description@nl,
+description@en); the rest is the query. ``/queries/<name>`` gives the page in a browser, the query text
+as ``application/sparql-query`` (or ``?format=rq``), and the results in every format (``?format=csv``, or
+Accept), through the same path as /sparql.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from ...config import Settings
+from ...query import protocol
+from ...query.protocol import ProtocolError, QueryRequest
+from . import bp
+
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_HEADER = re.compile(r"#\s*([A-Za-z@-]+)\s*:\s*(.*)")
+QUERY_TEXT = "application/sparql-query"
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    query: str
+    dataset: str
+    titles: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("en") or self.name
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.descriptions.get("en") or ""
+
+    @property
+    def editor_link(self) -> str:
+        """Opens the editor with this query in a new tab and runs it."""
+        return "/sparql?" + urlencode({"query": self.query})
+
+    def result_link(self, format_name: str) -> str:
+        return f"/queries/{self.name}?format={format_name}"
+
+    @property
+    def form(self) -> str:
+        """'graph' for CONSTRUCT and DESCRIBE, whose results come as RDF; 'bindings' otherwise."""
+        return "graph" if re.search(r"^\s*(CONSTRUCT|DESCRIBE)\b", self.query, re.I | re.M) else "bindings"
+
+
+def parse_example(name: str, text: str) -> Example:
+    meta: dict[str, str] = {}
+    body: list[str] = []
+    in_header = True
+    for line in text.splitlines():
+        match = _HEADER.fullmatch(line.strip()) if in_header else None
+        if match:
+            meta[match.group(1).lower()] = match.group(2).strip()
+            continue
+        in_header = in_header and not line.strip()
+        if line.strip() or body:
+            in_header = False
+            body.append(line)
+    titles = {lang: meta[f"title@{lang}"] for lang in ("nl", "en") if f"title@{lang}" in meta}
+    descriptions = {lang: meta[f"description@{lang}"] for lang in ("nl", "en") if f"description@{lang}" in meta}
+    return Example(name, "\n".join(body).strip() + "\n", meta.get("dataset", ""), titles, descriptions)
+
+
+#: The public base the bundled example files are written with; rebased to the configured one when read.
+WRITTEN_BASE = "https://data.groningen.nl/"
+
+
+def _read(settings: Settings, path: Path) -> Example:
+    text = path.read_text(encoding="utf-8").replace(WRITTEN_BASE, settings.public_base + "/")
+    return parse_example(path.stem, text)
+
+
+def queries_dir(settings: Settings) -> Path:
+    return settings.mappings_dir / "queries"
+
+
+def load(settings: Settings) -> list[Example]:
+    """Every example, by dataset then name; files with names unfit for a URL are skipped."""
+    folder = queries_dir(settings)
+    if not folder.is_dir():
+        return []
+    found = [_read(settings, path) for path in sorted(folder.glob("*.rq")) if NAME.fullmatch(path.stem)]
+    return sorted(found, key=lambda e: (e.dataset, e.name))
+
+
+def find(settings: Settings, name: str) -> Example | None:
+    if not NAME.fullmatch(name):
+        return None
+    path = queries_dir(settings) / f"{name}.rq"
+    return _read(settings, path) if path.is_file() else None
+
+
+def starter_query(settings: Settings) -> str:
+    return (
+        f"PREFIX def: <{settings.def_base}>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+        "SELECT ?class (COUNT(?thing) AS ?count) WHERE {\n  ?thing a ?class .\n}\n"
+        "GROUP BY ?class\nORDER BY DESC(?count)\nLIMIT 20\n"
+    )
+
+
+@bp.get("/queries")
+def example_list() -> ResponseReturnValue:
+    from .endpoint import _settings
+
+    return render_template("sparql/queries.html", examples=load(_settings()))
+
+
+@bp.get("/queries/<name>")
+def example(name: str) -> ResponseReturnValue:
+    from .endpoint import _settings, answer, text_error, wants_html
+
+    settings = _settings()
+    found = find(settings, name)
+    if found is None:
+        abort(404, f"there is no example query named '{name}'; see /queries")
+    format_param = request.args.get("format")
+    offered = (*protocol.BINDINGS, *protocol.GRAPHS)
+    if format_param in ("rq", "sparql") or (
+        not format_param and request.accept_mimetypes.best_match((QUERY_TEXT, "text/html", *offered)) == QUERY_TEXT
+    ):
+        return Response(found.query, mimetype=QUERY_TEXT)
+    if not format_param and (
+        wants_html(request.accept_mimetypes, offered) or not request.accept_mimetypes.best_match(offered)
+    ):
+        return render_template("sparql/query.html", example=found)
+    try:
+        bindings, graph, chosen_by = protocol.negotiate(request.accept_mimetypes, format_param)
+    except ProtocolError as exc:
+        return text_error(exc.status, exc.message)
+    return answer(QueryRequest(found.query, None, None, bindings, graph, chosen_by))

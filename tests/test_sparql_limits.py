@@ -1,0 +1,248 @@
+"""Limits of /sparql over real HTTP: deadline, row cap, concurrency, request size, killed query processes,
+nesting, and a new release emptying the result cache.
+
+One gunicorn worker with tight settings (2 s deadline, 50 rows, 2 queries at once) on a private home,
+so that a test may build a second release.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import pytest
+import rdflib
+import requests
+
+from service.build import build
+from service.config import Settings
+
+from .conftest import REPO, Served, serve, stop
+
+pytestmark = pytest.mark.slow
+
+BASE = "https://data.groningen.nl"
+DEADLINE = 2.0
+ROWS = 50
+JSON = "application/sparql-results+json"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+POINT = f"SELECT ?p ?o WHERE {{ <{BASE}/id/wijk/WK001400> ?p ?o }}"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = Settings(project=REPO, home=tmp_path_factory.mktemp("limits-home"), inference=False)
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def tight(home: Settings) -> Iterator[Served]:
+    env = {
+        "OPENBAAR_QUERY_DEADLINE": str(DEADLINE),
+        "OPENBAAR_RESULT_ROW_LIMIT": str(ROWS),
+        "OPENBAAR_QUERY_CONCURRENCY": "2",
+        "OPENBAAR_QUERY_WORKERS": "1",
+        "OPENBAAR_MAX_REQUEST_BYTES": "4096",
+    }
+    served = serve(home, workers=1, env=env)
+    yield served
+    stop(served)
+
+
+def post(server: Served, query: str, accept: str = JSON, timeout: float = 60) -> requests.Response:
+    return requests.post(server.url + "/sparql", data={"query": query}, headers={"Accept": accept}, timeout=timeout)
+
+
+def query_processes(server: Served) -> list[psutil.Process]:
+    return [
+        p
+        for p in psutil.Process(server.process.pid).children(recursive=True)
+        if "service.query.worker" in " ".join(p.cmdline())
+    ]
+
+
+def test_deadline_stops_the_query_and_others_keep_being_answered(tight: Served) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        slow = pool.submit(post, tight, CARTESIAN)
+        time.sleep(0.5)
+        during = post(tight, POINT)
+        response = slow.result()
+        elapsed = time.monotonic() - started
+    assert during.status_code == 200 and during.json()["results"]["bindings"]
+    assert response.status_code == 504 and response.headers["Content-Type"].startswith("text/plain")
+    assert "2 s limit" in response.text
+    assert elapsed < DEADLINE + 8  # the deadline plus process replacement slack, never the query's own time
+    after = post(tight, POINT + " LIMIT 3")
+    assert after.status_code == 200 and len(after.json()["results"]["bindings"]) == 3
+    metrics = requests.get(tight.url + "/metrics", timeout=10).text
+    assert "openbaar_sparql_timeouts_total 1.0" in metrics or "openbaar_sparql_timeouts_total 2.0" in metrics
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["SELECT (COUNT(*) AS ?n) { ?s (<urn:p>|!<urn:p>)* ?o }", "SELECT * { ?s ?p ?o } ORDER BY RAND()"],
+    ids=["path", "random-order"],
+)
+def test_other_runaway_shapes_end_at_the_deadline(tight: Served, query: str) -> None:
+    response = post(tight, query)
+    assert response.status_code in (200, 504)
+    if response.status_code == 200:  # finished within the deadline: then it must be a complete, capped document
+        assert len(response.json()["results"]["bindings"]) <= ROWS
+
+
+def test_row_cap_json_is_valid_and_says_so(tight: Served) -> None:
+    response = post(tight, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    body = response.json()
+    assert response.status_code == 200
+    assert len(body["results"]["bindings"]) == ROWS
+    assert body["truncated"] is True and body["rowLimit"] == ROWS
+    assert response.headers["X-Openbaar-Truncated"] == str(ROWS)
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values", "application/sparql-results+xml"])
+def test_row_cap_in_other_result_formats(tight: Served, accept: str) -> None:
+    response = post(tight, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", accept)
+    assert response.headers["X-Openbaar-Truncated"] == str(ROWS)
+    if accept == "text/csv":
+        assert len(list(csv.DictReader(io.StringIO(response.text)))) == ROWS
+    elif accept == "text/tab-separated-values":
+        assert len(response.text.splitlines()) == ROWS + 1
+    else:
+        import xml.etree.ElementTree as ET
+
+        results = ET.fromstring(response.content).iter("{http://www.w3.org/2005/sparql-results#}result")
+        assert len(list(results)) == ROWS
+
+
+def test_row_cap_on_graph_results(tight: Served) -> None:
+    response = post(tight, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert len(graph) == ROWS and response.headers["X-Openbaar-Truncated"] == str(ROWS)
+
+
+def test_no_signal_below_the_cap(tight: Served) -> None:
+    response = post(tight, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10")
+    assert "X-Openbaar-Truncated" not in response.headers and "truncated" not in response.json()
+
+
+def test_concurrency_limit_answers_the_excess_with_503(tight: Served) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: post(tight, CARTESIAN), range(4)))
+    statuses = sorted(a.status_code for a in answers)
+    busy = [a for a in answers if a.status_code == 503]
+    assert busy and set(statuses) <= {503, 504}
+    assert all(int(a.headers["Retry-After"]) > 0 and "busy" in a.text for a in busy)
+    assert post(tight, POINT).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url, q: requests.post(url, data={"query": q}, timeout=30),
+        lambda url, q: requests.post(
+            url, data=q.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=30
+        ),
+        lambda url, q: requests.get(url, params={"query": q}, timeout=30),
+    ],
+)
+def test_request_size_limit_is_413(tight: Served, send) -> None:  # type: ignore[no-untyped-def]
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 5000
+    response = send(tight.url + "/sparql", query)
+    assert response.status_code == 413 and "4096" in response.text
+
+
+def test_a_url_beyond_what_the_server_reads_is_414(tight: Served) -> None:
+    response = requests.get(tight.url + "/sparql", params={"query": "ASK {} #" + "x" * 9000}, timeout=30)
+    assert response.status_code == 414
+
+
+@pytest.mark.parametrize(
+    "shape", ["{" * 1000 + "}" * 1000, "FILTER(" + "(" * 1000 + "1" + ")" * 1000 + ")"], ids=["braces", "parentheses"]
+)
+def test_deep_nesting_is_refused_before_it_can_crash_a_process(tight: Served, shape: str) -> None:
+    response = requests.post(
+        tight.url + "/sparql",
+        data=f"SELECT * WHERE {{ {shape} }}",
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert response.status_code == 400 and "nests" in response.text
+    assert post(tight, POINT).status_code == 200
+
+
+def test_killed_query_processes_and_server_workers_are_replaced(home: Settings) -> None:
+    """A query process killed mid-query: that request gets 503, later ones succeed; a killed server worker
+    takes its query processes with it, and gunicorn's replacement answers."""
+    served = serve(home, workers=1, env={"OPENBAAR_QUERY_WORKERS": "2"})
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(post, served, CARTESIAN)
+            deadline = time.monotonic() + 20
+            victims: list[psutil.Process] = []
+            while time.monotonic() < deadline and not victims:
+                time.sleep(0.1)  # a query running longer than a moment is lowered to nice 19: that one
+                victims = [p for p in query_processes(served) if p.nice() == 19]
+            assert victims, "no long-running query process found"
+            for victim in victims:
+                victim.send_signal(signal.SIGKILL)
+            lost = slow.result()
+        assert lost.status_code == 503 and int(lost.headers["Retry-After"]) > 0
+        for _ in range(3):
+            assert post(served, POINT).status_code == 200
+        assert {p.pid for p in query_processes(served)}.isdisjoint(v.pid for v in victims)
+
+        time.sleep(1)
+        children = query_processes(served)
+        assert len(children) >= 2
+        worker = psutil.Process(served.process.pid).children()[0]
+        worker.send_signal(signal.SIGKILL)
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive
+        deadline = time.monotonic() + 30  # gunicorn starts a new worker, with its own query processes
+        while time.monotonic() < deadline:
+            try:
+                if post(served, POINT, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        assert post(served, POINT).status_code == 200
+    finally:
+        stop(served)
+
+
+def test_a_new_release_empties_the_cache(tight: Served, home: Settings) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{BASE}/def/Boom> }}"
+    first, second = post(tight, query), post(tight, query)
+    assert (first.headers["X-Openbaar-Cache"], second.headers["X-Openbaar-Cache"]) == ("miss", "hit")
+    build(home)
+    third = post(tight, query)
+    assert third.headers["X-Openbaar-Cache"] == "miss"
+    assert third.headers["X-Openbaar-Release"] != first.headers["X-Openbaar-Release"]
+    assert third.headers["ETag"] != first.headers["ETag"]
+    assert third.json() == first.json()
+
+
+def test_threads_stay_free_for_cheap_routes_while_queries_run(tight: Served) -> None:
+    results: list[int] = []
+
+    def cheap() -> None:
+        results.append(requests.get(tight.url + "/healthz", timeout=10).status_code)
+
+    with ThreadPoolExecutor(2) as pool:
+        slow = [pool.submit(post, tight, CARTESIAN) for _ in range(2)]
+        time.sleep(0.3)
+        threads = [threading.Thread(target=cheap) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [s.result().status_code for s in slow] == [504, 504]
+    assert results == [200, 200, 200]
