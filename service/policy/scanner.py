@@ -1,0 +1,148 @@
+"""The output scanner: a second line behind the policy, looking for personal data in what is published.
+
+Every published cell is checked before it becomes RDF, so a hit can name its dataset, row and column.
+A hit never carries the value itself: the report, the log and the error name where it is and what kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import OpenbaarError
+from ..mapping.model import Allowance
+
+#: Anything that could be one of the kinds below; cheap to run over a whole column at once.
+_CANDIDATE = re.compile(r"@|\d{9}|\d[\d\s().-]{8,}\d|[A-Za-z]{2}\d{2}\s?[A-Za-z0-9]{4}|[1-9]\d{3}\s?[A-Za-z]{2}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{9}(?![\d]|[.,]\d)")
+#: A phone number is not glued to letters or digits, nor to a code such as "PRD-" or "-NL".
+_PHONE = re.compile(
+    r"(?<![\w+/.-])(?<![A-Za-z0-9]-)(?P<number>(?:\+31|0031|0)[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9})"
+    r"(?![\w/]|[.-]\w)"
+)
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.IGNORECASE)
+_POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}"
+_HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z]\b|\s?-\s?\d{1,4})?"
+#: "Hoofdstraat 12, 9712 AB" or "9712AB 12": a street address, not a postcode column on its own.
+_ADDRESS = re.compile(
+    rf"(?:[A-Za-zÀ-ÿ][\w'.À-ÿ-]*\s+{_HOUSE_NUMBER}\s*,?\s*{_POSTCODE}\b)|(?:\b{_POSTCODE}\s*,?\s+{_HOUSE_NUMBER}\b)"
+)
+_IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27}
+
+KIND_LABELS = {
+    "bsn": ("een BSN (9 cijfers die de elfproef doorstaan)", "a BSN (9 digits passing the elfproef)"),
+    "email": ("een e-mailadres", "an e-mail address"),
+    "phone": ("een Nederlands telefoonnummer", "a Dutch phone number"),
+    "iban": ("een IBAN (met geldig controlegetal)", "an IBAN (with a valid check number)"),
+    "address": ("een postcode met huisnummer in vrije tekst", "a postcode with house number in free text"),
+}
+
+
+def elfproef(digits: str) -> bool:
+    """The BSN check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 (and not all zeros)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def iban_valid(text: str) -> bool:
+    """ISO 13616: move the first four characters to the end, letters to numbers, and the result mod 97 is 1."""
+    iban = re.sub(r"\s", "", text).upper()
+    expected = _IBAN_LENGTH.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        return False
+    if not 15 <= len(iban) <= 34:
+        return False
+    number = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+    return int(number) % 97 == 1
+
+
+def _phone_digits(number: str) -> bool:
+    digits = re.sub(r"[\s()-]", "", number)
+    if digits.startswith("+31"):
+        rest = digits[3:]
+    elif digits.startswith("0031"):
+        rest = digits[4:]
+    else:
+        rest = digits[1:]
+    rest = rest.removeprefix("0") if digits[:1] != "0" or digits.startswith("00") else rest
+    return len(rest) == 9 and rest[0] != "0"
+
+
+def kinds_in(value: str) -> list[str]:
+    """The kinds of personal data found in one value, in a fixed order."""
+    found = []
+    ibans = [m for m in _IBAN.finditer(value) if iban_valid(m.group())]
+    rest = value
+    for m in reversed(ibans):  # the digits of an IBAN are not also a phone number or a BSN
+        rest = rest[: m.start()] + " " + rest[m.end() :]
+    if any(elfproef(m.group()) for m in _NINE_DIGITS.finditer(rest)):
+        found.append("bsn")
+    if "@" in rest and _EMAIL.search(rest):
+        found.append("email")
+    if any(_phone_digits(m.group("number")) for m in _PHONE.finditer(rest)):
+        found.append("phone")
+    if ibans:
+        found.append("iban")
+    if " " in value.strip() and _ADDRESS.search(value):
+        found.append("address")
+    return found
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where personal data was found; never the value itself."""
+
+    dataset: str
+    file: str
+    row: int
+    column: str
+    kind: str
+
+    def line(self) -> str:
+        return f"dataset '{self.dataset}', {self.file}, row {self.row}, column '{self.column}': {KIND_LABELS[self.kind][1]}"
+
+
+class Scanner:
+    """Scans the published columns of one table, chunk by chunk, skipping what the policy explicitly allows."""
+
+    def __init__(self, dataset: str, file: str, allow: Iterable[Allowance], keep: int = 50) -> None:
+        self.dataset, self.file = dataset, file
+        self.allowed = {(a.kind, a.column) for a in allow}
+        self.keep = keep
+        self.hits: list[Hit] = []
+        self.total = 0
+
+    def _allowed(self, kind: str, column: str) -> bool:
+        return (kind, None) in self.allowed or (kind, column) in self.allowed
+
+    def scan(self, columns: list[str], rows: list[tuple[str, ...]], numbers: list[int]) -> None:
+        for i, column in enumerate(columns):
+            values = [r[i] for r in rows]
+            if not _CANDIDATE.search("\n".join(values)):
+                continue
+            for value, number in zip(values, numbers, strict=True):
+                if not _CANDIDATE.search(value):
+                    continue
+                for kind in kinds_in(value):
+                    if self._allowed(kind, column):
+                        continue
+                    self.total += 1
+                    if len(self.hits) < self.keep:
+                        self.hits.append(Hit(self.dataset, self.file, number, column, kind))
+
+
+class PersonalDataFound(OpenbaarError):
+    """The scanner found personal data in a published column: nothing is published."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.hits = scanner.hits
+        more = scanner.total - len(scanner.hits)
+        lines = [hit.line() for hit in scanner.hits] + ([f"… and {more} more"] if more else [])
+        super().__init__(
+            f"personal data in published columns ({scanner.total} found; withhold the column, fix the export, or "
+            "add a motivated 'allow' entry to the policy): " + "; ".join(lines)
+        )
