@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from flask import Flask
 
     from .web import assets, health, http, layout, sparql
+    from .web import register as register_pages
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
@@ -29,4 +30,5 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(register_pages.bp)
     return app

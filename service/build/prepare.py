@@ -15,9 +15,9 @@ from ..config import Settings
 from ..errors import BuildError, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
+from ..mapping.yarrrml import parse_mapping
 from ..policy.decisions import constant_hits, undecided_columns
 from ..policy.guard import open_table
-from ..mapping.yarrrml import parse_mapping
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
 
 

@@ -50,7 +50,9 @@ def undecided_columns(mapping: DatasetMapping, used: dict[Path, set[str]], sourc
             problems.append(f"{mapping.path.name}: policy.rows[{i}] tests column '{entry.column}', which no source has")
     for i, agg in enumerate(policy.aggregates):
         if not any(agg.applies_to(s) for s in sources.values()):
-            problems.append(f"{mapping.path.name}: policy.aggregate[{i}] names source '{agg.source}', which no mapping reads")
+            problems.append(
+                f"{mapping.path.name}: policy.aggregate[{i}] names source '{agg.source}', which no mapping reads"
+            )
     return problems
 
 

@@ -41,7 +41,9 @@ class _Reader:
         unknown = set(node) - allowed
         if unknown:
             raise self.fail(
-                where, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", f"allowed: {', '.join(sorted(allowed))}"
+                where,
+                f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                f"allowed: {', '.join(sorted(allowed))}",
             )
         return node
 
@@ -85,7 +87,8 @@ class _Reader:
         operators = [k for k in ("equals", "in", "matches") if k in cond]
         if not cond.get("column") or len(operators) != 1:
             raise self.fail(
-                f"{where}.where", "a row condition is {column: C, equals: V}, {column: C, in: [V, …]} or {column: C, matches: REGEX}"
+                f"{where}.where",
+                "a row condition is {column: C, equals: V}, {column: C, in: [V, …]} or {column: C, matches: REGEX}",
             )
         op = operators[0]
         values = tuple(str(v) for v in _str_list(cond[op]))

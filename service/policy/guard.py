@@ -148,7 +148,6 @@ class AggregatedTable:
             yield [tuple(r[i] for i in indexes) for r in block], list(range(start + 2, start + 2 + len(block))), []
 
 
-
 def open_table(source: Source, mapping: DatasetMapping) -> FilteredTable | AggregatedTable:
     """The table as the dataset's policy lets it be read."""
     policy = mapping.policy

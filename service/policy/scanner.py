@@ -22,7 +22,9 @@ _PHONE = re.compile(
     r"(?<![\w+/.-])(?<![A-Za-z0-9]-)(?P<number>(?:\+31|0031|0)[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9})"
     r"(?![\w/]|[.-]\w)"
 )
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.IGNORECASE)
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.IGNORECASE
+)
 _POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}"
 _HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z]\b|\s?-\s?\d{1,4})?"
 #: "Hoofdstraat 12, 9712 AB" or "9712AB 12": a street address, not a postcode column on its own.
