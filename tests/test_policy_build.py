@@ -44,7 +44,10 @@ def test_a_new_column_in_an_export_fails_the_build_and_the_live_release_stays(tm
     before = build(settings).release.id
     bomen = settings.project / "data" / "bomen.csv"
     lines = bomen.read_bytes().split(b"\r\n")
-    lines = [line + (b";GEBOORTEDATUM_EIGENAAR" if i == 0 else b";1-2-1960") if line else line for i, line in enumerate(lines)]
+    lines = [
+        line + (b";GEBOORTEDATUM_EIGENAAR" if i == 0 else b";1-2-1960") if line else line
+        for i, line in enumerate(lines)
+    ]
     bomen.write_bytes(b"\r\n".join(lines))
     with pytest.raises(BuildError) as failure:
         build(settings)
@@ -91,7 +94,10 @@ policy:
     settings = tiny(tmp_path, policy)
     result = build(settings)
     store = ox.Store.read_only(str(result.release.store_path))
-    ids = {str(s["i"].value) for s in store.query("SELECT ?i WHERE { GRAPH ?g { ?s <https://data.groningen.nl/def/identificatie> ?i } }")}
+    ids = {
+        str(s["i"].value)
+        for s in store.query("SELECT ?i WHERE { GRAPH ?g { ?s <https://data.groningen.nl/def/identificatie> ?i } }")
+    }
     assert ids == {"R1", "R3"}
     (table,) = [t for t in result.tables if t["dataset"] == "proef"]
     assert table["withheld_rows"] == 1
@@ -116,19 +122,36 @@ policy:
     access = [q.object for q in store.quads_for_pattern(dataset, ox.NamedNode(dct + "accessRights"), None)]
     assert access == [ox.NamedNode("http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC")]
     (rights,) = [q.object for q in store.quads_for_pattern(dataset, ox.NamedNode(dct + "rights"), None)]
-    labels = [str(q.object.value) for q in store.quads_for_pattern(rights, None, None) if isinstance(q.object, ox.Literal)]
+    labels = [
+        str(q.object.value) for q in store.quads_for_pattern(rights, None, None) if isinstance(q.object, ox.Literal)
+    ]
     assert any("5.1(2)h" in label for label in labels)
-    grounds = {q.object for q in store.quads_for_pattern(rights, ox.NamedNode("https://data.groningen.nl/def/woogrond"), None)}
+    grounds = {
+        q.object for q in store.quads_for_pattern(rights, ox.NamedNode("https://data.groningen.nl/def/woogrond"), None)
+    }
     assert grounds == {ox.NamedNode("https://data.groningen.nl/def/woo/5-1-2-h")}
 
 
 @pytest.mark.parametrize(
     ("policy", "message"),
     [
-        ("policy:\n  withheld:\n    - {column: x, ground: '5.1(3)z', motivation: m, since: 2024-01-01}\n", "is not a ground of the Woo"),
-        ("policy:\n  withheld:\n    - {column: x, ground: '5.1(2)e', motivation: m}\n", "since when the exception applies"),
-        ("policy:\n  rows:\n    - {where: {column: x}, ground: '5.1(2)e', motivation: m, since: 2024-01-01}\n", "a row condition is"),
-        ("policy:\n  aggregate:\n    - {source: rijen, by: [id], ground: '5.1(2)e', motivation: m, since: 2024-01-01}\n", "set a 'threshold'"),
+        (
+            "policy:\n  withheld:\n    - {column: x, ground: '5.1(3)z', motivation: m, since: 2024-01-01}\n",
+            "is not a ground of the Woo",
+        ),
+        (
+            "policy:\n  withheld:\n    - {column: x, ground: '5.1(2)e', motivation: m}\n",
+            "since when the exception applies",
+        ),
+        (
+            "policy:\n  rows:\n    - {where: {column: x}, ground: '5.1(2)e', motivation: m, since: 2024-01-01}\n",
+            "a row condition is",
+        ),
+        (
+            "policy:\n  aggregate:\n    - {source: rijen, by: [id], ground: '5.1(2)e', motivation: m,"
+            " since: 2024-01-01}\n",
+            "set a 'threshold'",
+        ),
         ("policy:\n  hidden: []\n", "unknown key(s) hidden"),
     ],
 )

@@ -44,7 +44,8 @@ def test_withheld_columns_rows_and_person_records_are_nowhere_in_the_store(serve
     secrets |= {r["aanvrager"] for r in table("horecavergunningen")}
     wmo = table("wmo-clienten")
     secrets |= {r["bsn"] for r in wmo[:400]}
-    everything = "\n".join(text for _, text in sparql_everything(server.url))
+    # The default graph is the union of the named graphs on this endpoint: the named graphs cover it.
+    everything = "\n".join(text for _, text in sparql_everything(server.url, ("GRAPH ?g { ?s ?p ?o }",)))
     assert "https://data.groningen.nl/id/voorziening/" in everything  # the other facilities are published
     assert sorted(s for s in secrets if s in everything) == []
     words = set(re.findall(r"[A-Za-z0-9]+", everything))  # C000001 is also inside AC000001, a container
@@ -56,8 +57,9 @@ def test_suppressed_wmo_cells_cannot_be_recomputed_through_sparql(server) -> Non
         server.url,
         """PREFIX def: <https://data.groningen.nl/def/>
         PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
         SELECT ?code ?kind ?n WHERE {
-          ?o a def:WmoTelling ; def:wmoVoorziening ?kind ; def:cbsCode|<http://purl.org/linked-data/sdmx/2009/dimension#refArea> ?area .
+          ?o a def:WmoTelling ; def:wmoVoorziening ?kind ; sdmx-dimension:refArea ?area .
           BIND(REPLACE(STR(?area), "^.*/", "") AS ?code)
           OPTIONAL { ?o sdmx-measure:obsValue ?n } }""",
     )

@@ -30,7 +30,7 @@ class Cube:
         for d, values in enumerate(self.values):
             others = [[*v, None] if i != d else [None] for i, v in enumerate(self.values)]
             for total in itertools.product(*others):
-                yield [total[:d] + (v,) + total[d + 1 :] for v in values], total
+                yield [(*total[:d], v, *total[d + 1 :]) for v in values], total
 
 
 def build_cube(dimensions: tuple[str, ...], cells: dict[tuple[str, ...], int]) -> Cube:

@@ -70,7 +70,6 @@ def constant_hits(mapping: DatasetMapping) -> list[str]:
                     continue
                 for kind in kinds_in(value.constant):
                     if (kind, None) not in allowed:
-                        problems.append(
-                            f"{mapping.path.name} at mappings.{tm.name}.po[{i}]: a constant holds {KIND_LABELS[kind][1]}"
-                        )
+                        where = f"{mapping.path.name} at mappings.{tm.name}.po[{i}]"
+                        problems.append(f"{where}: a constant holds {KIND_LABELS[kind][1]}")
     return problems

@@ -66,7 +66,7 @@ def condition_text(condition: object, lang: str) -> str:
     if operator == "matches":
         return f"{column} voldoet aan /{values[0]}/" if lang == "nl" else f"{column} matches /{values[0]}/"
     if len(values) == 1:
-        return f"{column} is {quoted}" if lang == "nl" else f"{column} is {quoted}"
+        return f"{column} is {quoted}"
     return f"{column} is een van {quoted}" if lang == "nl" else f"{column} is one of {quoted}"
 
 
@@ -75,10 +75,11 @@ def dataset_rights(mapping: DatasetMapping) -> Rights:
     policy = mapping.policy
     whole = policy.dataset
     if whole is not None:
+        ground = _art(whole.ground, "nl")
         return Rights(
             whole.access,
             {
-                "nl": f"Niet openbaar op grond van {_art(whole.ground, 'nl')} (sinds {whole.since}): {whole.motivation}",
+                "nl": f"Niet openbaar op grond van {ground} (sinds {whole.since}): {whole.motivation}",
                 "en": f"Not public on the ground of {_art(whole.ground, 'en')} (since {whole.since}).",
             },
             (whole.ground,),

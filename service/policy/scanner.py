@@ -105,7 +105,8 @@ class Hit:
     kind: str
 
     def line(self) -> str:
-        return f"dataset '{self.dataset}', {self.file}, row {self.row}, column '{self.column}': {KIND_LABELS[self.kind][1]}"
+        where = f"dataset '{self.dataset}', {self.file}, row {self.row}, column '{self.column}'"
+        return f"{where}: {KIND_LABELS[self.kind][1]}"
 
 
 class Scanner:

@@ -62,13 +62,17 @@ def pages(url: str, slugs: list[str]) -> Iterator[tuple[str, str]]:
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
 
 
-def sparql_everything(url: str) -> Iterator[tuple[str, str]]:
+def sparql_everything(
+    url: str, shapes: tuple[str, ...] = ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
+) -> Iterator[tuple[str, str]]:
     """Every quad of every named graph and of the default graph, through the public endpoint, a page at a time."""
-    for shape in ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"):
+    for shape in shapes:
         offset = 0
         while True:
             query = f"SELECT * WHERE {{ {shape} }} LIMIT {_PAGE} OFFSET {offset}"
-            response = requests.get(url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
+            response = requests.get(
+                url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60
+            )
             assert response.status_code == 200, response.text[:500]
             yield f"SPARQL {shape} from {offset}", response.text
             rows = response.text.count("\n") - 1

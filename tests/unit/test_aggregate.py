@@ -22,7 +22,9 @@ def peel(cube_counts: dict, hidden: set, lines: list) -> set:
             if len(unknown) == 1:
                 (k,) = unknown
                 known[k] = (
-                    sum(known[m] for m in members) if k == total else known[total] - sum(known.get(m, 0) for m in members if m != k)
+                    sum(known[m] for m in members)
+                    if k == total
+                    else known[total] - sum(known.get(m, 0) for m in members if m != k)
                 )
                 solved.add(k)
                 progress = True
