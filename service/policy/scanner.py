@@ -6,6 +6,8 @@ A hit never carries the value itself: the report, the log and the error name whe
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,8 +15,8 @@ from dataclasses import dataclass
 from ..errors import OpenbaarError
 from ..mapping.model import Allowance
 
-#: Anything that could be one of the kinds below; cheap to run over a whole column at once.
-_CANDIDATE = re.compile(r"@|\d{9}|\d[\d\s().-]{8,}\d|[A-Za-z]{2}\d{2}\s?[A-Za-z0-9]{4}|[1-9]\d{3}\s?[A-Za-z]{2}")
+#: Cells of a column are joined with a character no pattern matches or spans, and searched at once.
+_SEPARATOR = "\x00"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _NINE_DIGITS = re.compile(r"(?<![\d.,])\d{9}(?![\d]|[.,]\d)")
 #: A phone number is not glued to letters or digits, nor to a code such as "PRD-" or "-NL".
@@ -33,6 +35,15 @@ _ADDRESS = re.compile(
 )
 _IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27}
 
+#: What each kind's search looks for in a whole column: loose, and starting with a character class so
+#: that the regex engine skips ahead quickly; a cell a search lands in is then checked on its own.
+_SEARCHES = (
+    ("bsn", re.compile(r"\d{9}")),
+    ("email", re.compile("@")),
+    ("phone", re.compile(r"[0+](?:[\s()-]{0,3}\d){8}")),
+    ("iban", re.compile(r"\d\d\s?[A-Za-z0-9]{4}\s?[A-Za-z0-9]{4}")),
+    ("address", re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}(?![A-Za-z])")),
+)
 KIND_LABELS = {
     "bsn": ("een BSN (9 cijfers die de elfproef doorstaan)", "a BSN (9 digits passing the elfproef)"),
     "email": ("een e-mailadres", "an e-mail address"),
@@ -74,24 +85,25 @@ def _phone_digits(number: str) -> bool:
     return len(rest) == 9 and rest[0] != "0"
 
 
+def _without_ibans(value: str) -> str:
+    """The value with its valid IBANs blanked: the digits of an IBAN are not also a phone number or a BSN."""
+    for m in reversed([m for m in _IBAN.finditer(value) if iban_valid(m.group())]):
+        value = value[: m.start()] + " " + value[m.end() :]
+    return value
+
+
+_CHECKS = {
+    "bsn": lambda v: any(elfproef(m.group()) for m in _NINE_DIGITS.finditer(_without_ibans(v))),
+    "email": lambda v: "@" in v and _EMAIL.search(v) is not None,
+    "phone": lambda v: any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(v))),
+    "iban": lambda v: any(iban_valid(m.group()) for m in _IBAN.finditer(v)),
+    "address": lambda v: " " in v.strip() and _ADDRESS.search(v) is not None,
+}
+
+
 def kinds_in(value: str) -> list[str]:
     """The kinds of personal data found in one value, in a fixed order."""
-    found = []
-    ibans = [m for m in _IBAN.finditer(value) if iban_valid(m.group())]
-    rest = value
-    for m in reversed(ibans):  # the digits of an IBAN are not also a phone number or a BSN
-        rest = rest[: m.start()] + " " + rest[m.end() :]
-    if any(elfproef(m.group()) for m in _NINE_DIGITS.finditer(rest)):
-        found.append("bsn")
-    if "@" in rest and _EMAIL.search(rest):
-        found.append("email")
-    if any(_phone_digits(m.group("number")) for m in _PHONE.finditer(rest)):
-        found.append("phone")
-    if ibans:
-        found.append("iban")
-    if " " in value.strip() and _ADDRESS.search(value):
-        found.append("address")
-    return found
+    return [kind for kind, check in _CHECKS.items() if check(value)]
 
 
 @dataclass(frozen=True)
@@ -123,19 +135,26 @@ class Scanner:
         return (kind, None) in self.allowed or (kind, column) in self.allowed
 
     def scan(self, columns: list[str], rows: list[tuple[str, ...]], numbers: list[int]) -> None:
+        """Search each column of the chunk as one text per kind; only the cells a search lands in are checked."""
         for i, column in enumerate(columns):
             values = [r[i] for r in rows]
-            if not _CANDIDATE.search("\n".join(values)):
-                continue
-            for value, number in zip(values, numbers, strict=True):
-                if not _CANDIDATE.search(value):
+            text = _SEPARATOR.join(values)
+            starts: list[int] | None = None
+            for kind, pattern in _SEARCHES:
+                if self._allowed(kind, column):
                     continue
-                for kind in kinds_in(value):
-                    if self._allowed(kind, column):
+                seen: set[int] = set()
+                for match in pattern.finditer(text):
+                    if starts is None:
+                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=0))
+                    row = bisect.bisect_right(starts, match.start()) - 1
+                    if row in seen:
                         continue
-                    self.total += 1
-                    if len(self.hits) < self.keep:
-                        self.hits.append(Hit(self.dataset, self.file, number, column, kind))
+                    seen.add(row)
+                    if _CHECKS[kind](values[row]):
+                        self.total += 1
+                        if len(self.hits) < self.keep:
+                            self.hits.append(Hit(self.dataset, self.file, numbers[row], column, kind))
 
 
 class PersonalDataFound(OpenbaarError):
