@@ -697,6 +697,118 @@ def afvalcontainers(rng: random.Random, rows: int) -> Rows:
         yield row
 
 
+VOORZIENING_KINDS = (  # soort, name prefixes, weight, buurt kinds
+    ("buurthuis", ("Buurthuis", "Wijkcentrum"), 30, ("stad", "woon", "nieuw", "dorp")),
+    ("wijkteam", ("WIJ",), 14, ("stad", "woon", "nieuw")),
+    ("bibliotheek", ("Bibliotheek",), 8, ("stad", "woon", "dorp")),
+    ("jongerencentrum", ("Jongerencentrum", "Jongerenwerk"), 8, ("woon", "nieuw", "campus")),
+    ("dagbesteding", ("Dagbesteding", "Inloop"), 10, ("stad", "woon", "dorp")),
+    ("maaltijdvoorziening", ("Eettafel", "Buurtrestaurant"), 6, ("woon", "dorp")),
+)
+VOORZIENING_NAMES = (
+    "De Schakel",
+    "Het Dok",
+    "De Wending",
+    "Het Kompas",
+    "De Brug",
+    "'t Trefpunt",
+    "De Linde",
+    "Het Anker",
+    "De Oase",
+    "Het Hoogte",
+    "De Kern",
+    "De Toekomst",
+)
+SHELTERS = 3  # women's shelters: their addresses are secret (withheld by a row condition, Woo 5.1(2)h)
+
+
+def voorzieningen(rng: random.Random, rows: int) -> Rows:
+    """voorzieningen.csv: social facilities (buurthuizen, wijkteams, ...). Quirks: ',', UTF-8, LF, RD New
+    with "." decimals, a general phone number per facility (published, written 050-1234567 or
+    050 123 4567), contactpersoon a person's name (withheld, Woo 5.1(2)e). A few rows are women's
+    shelters ("vrouwenopvang"), whose addresses are secret and withheld as whole rows (Woo 5.1(2)h)."""
+    yield [
+        "id",
+        "naam",
+        "soort",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "plaats",
+        "telefoon",
+        "contactpersoon",
+        "buurtcode",
+        "x",
+        "y",
+    ]
+    buurten = geography()
+    shelters = set(rng.sample(range(rows), min(SHELTERS, rows)))
+    for i in range(rows):
+        soort, prefixes, _, kinds = rng.choices(VOORZIENING_KINDS, [k[2] for k in VOORZIENING_KINDS])[0]
+        naam = f"{rng.choice(prefixes)} {rng.choice(VOORZIENING_NAMES)}"
+        if i in shelters:
+            soort, kinds, naam = "vrouwenopvang", ("woon",), f"Opvanghuis {rng.choice(VOORZIENING_NAMES)}"
+        buurt = rng.choice([b for b in buurten if b.kind in kinds])
+        digits, letters = postcode(rng, buurt)
+        x, y = point_in(rng, buurt)
+        number = rng.randint(3_000_000, 9_999_999)
+        telefoon = f"050-{number}" if rng.random() < 0.6 else f"050 {number // 10_000:03d} {number % 10_000:04d}"
+        contact = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        yield [
+            f"VZ{i + 1:04d}",
+            naam,
+            soort,
+            rng.choice(wijk_of(buurt).straten),
+            str(rng.randint(1, 180)),
+            f"{digits}{letters}",
+            wijk_of(buurt).plaats,
+            telefoon,
+            contact,
+            buurt.code,
+            f"{x:.2f}",
+            f"{y:.2f}",
+        ]
+
+
+WMO_KINDS = (
+    ("huishoudelijke hulp", 40),
+    ("begeleiding", 25),
+    ("hulpmiddelen", 18),
+    ("woningaanpassing", 10),
+    ("vervoer", 7),
+)
+
+
+def bsn(rng: random.Random) -> str:
+    """A 9-digit number that passes the elfproef, as a BSN does (invented: never a real person's)."""
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(8)]
+        last = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if last < 10 and digits[0] != 0:
+            return "".join(map(str, digits)) + str(last)
+
+
+def wmo_clienten(rng: random.Random, rows: int) -> Rows:
+    """wmo-clienten.csv: person-level records of Wmo provisions (social support act), as the case system
+    exports them: client number, BSN, year of birth, buurt, kind of provision, start date. Never published
+    as rows: the policy publishes only counts per buurt and provision, small cells suppressed."""
+    yield ["clientnummer", "bsn", "geboortejaar", "buurtcode", "voorziening", "startdatum"]
+    buurten = [b for b in geography() if b.inwoners > 0]
+    weights = [b.bevolking[INDELINGSJAAR][-1] + 0.2 * b.inwoners for b in buurten]
+    kinds, kind_weights = zip(*WMO_KINDS, strict=True)
+    for i in range(rows):
+        buurt = rng.choices(buurten, weights)[0]
+        start = random_date(rng, dt.date(2015, 1, 1), dt.date(2024, 10, 31))
+        yield [
+            f"C{i + 1:06d}",
+            bsn(rng),
+            str(rng.randint(1925, 2005)),
+            buurt.code,
+            rng.choices(kinds, kind_weights)[0],
+            start.isoformat(),
+        ]
+
+
 # --------------------------------------------------------------------------------------------------
 # How each table is written
 # --------------------------------------------------------------------------------------------------
@@ -718,6 +830,8 @@ TABLES: dict[str, Table] = {
     "fietsenstallingen": Table(fietsenstallingen, 300, 14_0005, "cp1252", ";", "\r\n"),
     "horecavergunningen": Table(horecavergunningen, 800, 14_0006, "utf-8-sig", ",", "\n"),
     "afvalcontainers": Table(afvalcontainers, 1500, 14_0007, "utf-8", ",", "\n"),
+    "voorzieningen": Table(voorzieningen, 140, 14_0008, "utf-8", ",", "\n"),
+    "wmo-clienten": Table(wmo_clienten, 6000, 14_0009, "utf-8", ",", "\n"),
 }
 
 

@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from flask import Flask
 
     from .web import assets, health, http, layout, metrics, sparql
+    from .web import register as register_pages
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
@@ -31,4 +32,5 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     sparql.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(register_pages.bp)
     return app

@@ -92,3 +92,8 @@ def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTripl
     if isinstance(result, ox.QueryTriples):
         return result.serialize(format=GRAPH_FORMATS[media_type])  # type: ignore[no-any-return]
     return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]
+
+
+def dump_graph(store: ox.Store, graph: str) -> bytes:
+    """One named graph as N-Triples, for small graphs a page renders whole (the register, the catalogue)."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))  # type: ignore[no-any-return]

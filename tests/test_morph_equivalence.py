@@ -23,7 +23,9 @@ def parse(path: Path) -> DatasetMapping:
 
 
 def uses_extension(mapping: DatasetMapping) -> bool:
-    """Our functions or a declared dialect: things another YARRRML engine does not do."""
+    """Our functions, a declared dialect, or a policy that changes the rows: things another engine does not do."""
+    if mapping.policy.rows or mapping.policy.aggregates or mapping.policy.dataset:
+        return True
     for tm in mapping.triples_maps:
         if tm.source.dialect != Dialect():
             return True

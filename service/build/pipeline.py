@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
+from ..policy.register import register_graph
+from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
 from .prepare import Prepared, prepare
 
@@ -131,6 +133,8 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
         prepared.mappings, public_base=settings.public_base, publisher=settings.publisher, modified=_modified(prepared)
     )
     stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", base + "catalog")
+    register = register_graph(prepared.mappings, public_base=settings.public_base)
+    stores.bulk_load_graph(store, register.serialize(format="nt"), "ntriples", base + "register")
     if len(prepared.schema_entailed):
         stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples", base + "inferred")
 
@@ -299,6 +303,10 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
     for mapping in prepared.mappings:
         graph = settings.graph_base + mapping.slug
         count = graphs.get(graph, 0)
+        if mapping.policy.dataset is not None:
+            if count:
+                problems.append(f"dataset '{mapping.slug}' is withheld as a whole but its graph holds {count} triples")
+            continue
         if count == 0:
             problems.append(f"dataset '{mapping.slug}' produced no triples (are its tables empty?)")
         elif count > emitted.get(mapping.slug, 0):
@@ -342,7 +350,7 @@ def _manifest(
                 }
                 for src in mapping.sources
             ],
-            "withheld": [asdict(w) for w in mapping.withheld],
+            "policy": policy_summary(mapping),
         }
     return {
         "id": release_id,

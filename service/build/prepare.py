@@ -15,8 +15,9 @@ from ..config import Settings
 from ..errors import BuildError, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
-from ..mapping.sources import Table
 from ..mapping.yarrrml import parse_mapping
+from ..policy.decisions import constant_hits, undecided_columns
+from ..policy.guard import open_table
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
 
 
@@ -51,7 +52,7 @@ def prepare(settings: Settings) -> Prepared:
             )
             check_metadata(mapping)
             check_terms(mapping, settings.def_base, defined)
-            check_columns(mapping, settings)
+            problems += check_columns(mapping, settings)
         except SourceError as exc:
             problems.append(f"{path.name}: {exc}")
             continue
@@ -68,18 +69,30 @@ def prepare(settings: Settings) -> Prepared:
     return Prepared(mappings, vocabulary, None)
 
 
-def check_columns(mapping: DatasetMapping, settings: Settings) -> None:
-    """A mapping that names a column the table lacks fails at once, before any row is mapped."""
+def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
+    """A mapping that names a column the table lacks fails at once; one that ignores a column is listed.
+
+    Tables are opened as the policy lets them be read, so an aggregated source offers only its counts.
+    """
+    if mapping.policy.dataset is not None:
+        return []  # withheld as a whole: nothing is read
     cursor = Cursor()
+    used: dict[Path, set[str]] = {}
+    sources: dict[Path, Source] = {}
     for plan in plan_dataset(mapping, cursor=cursor, entailment=Entailment(), graph_base=settings.graph_base):
-        _check_header(plan.source, plan.columns)
+        _check_header(mapping, plan.source, plan.columns)
+        used.setdefault(plan.source.path, set()).update(plan.columns)
+        sources[plan.source.path] = plan.source
         for join in plan.joins:
             columns, _, _ = plan_join_index(mapping, join, cursor=cursor, graph_base=settings.graph_base)
-            _check_header(join.parent.source, columns)
+            _check_header(mapping, join.parent.source, columns)
+            used.setdefault(join.parent.source.path, set()).update(columns)
+            sources.setdefault(join.parent.source.path, join.parent.source)
+    return undecided_columns(mapping, used, sources) + constant_hits(mapping)
 
 
-def _check_header(source: Source, columns: list[str]) -> None:
-    with Table(source) as table:
+def _check_header(mapping: DatasetMapping, source: Source, columns: list[str]) -> None:
+    with open_table(source, mapping) as table:
         table.require(columns)
 
 

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import SourceError
+from ..policy.guard import AggregatedTable, open_table
+from ..policy.scanner import PersonalDataFound, Scanner
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
 from .model import DatasetMapping
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
-from .sources import Table
 
 Progress = Callable[[str, int], None]
 
@@ -39,6 +40,8 @@ def materialize(
 ) -> Iterator[bytes]:
     """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given."""
     for mapping in mappings:
+        if mapping.policy.dataset is not None:
+            continue  # withheld as a whole: not a row is read, only its register entry and catalogue record exist
         yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress)
 
 
@@ -56,7 +59,7 @@ def _materialize_dataset(
             _fill_join_index(mapping, join, options, cursor)
     for plan in plans:
         stats = report.table(mapping.slug, _rel(plan, mapping))
-        yield from _materialize_table(plan, stats, options, report, cursor, progress)
+        yield from _materialize_table(mapping, plan, stats, options, report, cursor, progress)
         if stats.rows >= options.min_rows_for_share and stats.bad_row_share > options.max_bad_row_share:
             raise SourceError(
                 plan.source.path,
@@ -77,7 +80,7 @@ def _fill_join_index(mapping: DatasetMapping, join: JoinIndex, options: Options,
     columns, subject, keys = plan_join_index(mapping, join, cursor=cursor, graph_base=options.graph_base)
     nulls = join.parent.source.dialect.null_values
     index = join.index
-    with Table(join.parent.source) as table:
+    with open_table(join.parent.source, mapping) as table:
         for rows, _numbers, _malformed in table.chunks(columns, options.chunk_rows):
             for row in rows:
                 key = tuple(row[k] for k in keys)
@@ -125,6 +128,7 @@ def _derive(
 
 
 def _materialize_table(
+    mapping: DatasetMapping,
     plan: SourcePlan,
     stats: TableStats,
     options: Options,
@@ -153,7 +157,9 @@ def _materialize_table(
             stats,
         )
 
-    with Table(plan.source) as table:
+    scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow)
+    stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
+    with open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
             report.add(
                 Issue(
@@ -167,6 +173,7 @@ def _materialize_table(
             )
         for rows, numbers, malformed in table.chunks(plan.columns, options.chunk_rows):
             stats.rows += len(rows) + len(malformed)
+            scanner.scan(plan.columns, rows, numbers)
             for number in malformed:
                 report.add(
                     Issue(
@@ -206,3 +213,8 @@ def _materialize_table(
             if progress is not None:
                 progress(stats.dataset, len(rows))
             yield text.encode("utf-8")
+        stats.withheld_rows = table.withheld_rows
+        if isinstance(table, AggregatedTable):
+            stats.suppressed_cells = table.suppressed
+    if scanner.hits:
+        raise PersonalDataFound(scanner)

@@ -115,11 +115,112 @@ class TriplesMap:
     predicate_objects: tuple[PredicateObjectMap, ...]
 
 
+def source_matches(reference: str | None, source: Source) -> bool:
+    """A policy entry names a source by its key under ``sources:`` or by its file; None means every source."""
+    if reference is None:
+        return True
+    ref = reference.removesuffix("~csv")
+    return ref in (source.name, source.path.name) or source.path.as_posix().endswith("/" + ref.lstrip("./"))
+
+
 @dataclass(frozen=True)
-class WithheldColumn:
-    column: str
+class PolicyEntry:
+    """What every entry of the register shares: the Woo ground, a one-line Dutch motivation, and since when."""
+
     ground: str
     motivation: str
+    #: ISO date from which the exception applies.
+    since: str
+
+
+@dataclass(frozen=True)
+class WithheldColumn(PolicyEntry):
+    column: str = ""
+    #: The source (key under ``sources:`` or file name) the column belongs to; None: every source that has it.
+    source: str | None = None
+
+    def applies_to(self, source: Source) -> bool:
+        return source_matches(self.source, source)
+
+
+ConditionOperator = Literal["equals", "in", "matches"]
+
+
+@dataclass(frozen=True)
+class RowCondition(PolicyEntry):
+    """Rows whose ``column`` equals one of ``values`` (case and surrounding spaces ignored) or matches the regex."""
+
+    column: str = ""
+    operator: ConditionOperator = "in"
+    values: tuple[str, ...] = ()
+    source: str | None = None
+
+    def applies_to(self, source: Source) -> bool:
+        return source_matches(self.source, source)
+
+
+@dataclass(frozen=True)
+class Aggregation(PolicyEntry):
+    """A source published only as counts per cell of ``by``, small cells suppressed or randomly rounded."""
+
+    source: str = ""
+    by: tuple[str, ...] = ()
+    #: The column of the aggregated table that holds the count (what the mapping references).
+    count: str = "aantal"
+    #: A column of the source holding counts to add up; None: every row counts as one (person-level rows).
+    measure: str | None = None
+    #: Cells (and totals) below this are suppressed; 0: nothing is suppressed.
+    threshold: int = 0
+    #: CBS-style random rounding to a multiple of this; 0: exact counts.
+    rounding: int = 0
+    #: Totals over a dimension published as rows: (dimension, the label its total row carries).
+    totals: tuple[tuple[str, str], ...] = ()
+
+    def applies_to(self, source: Source) -> bool:
+        return source_matches(self.source, source)
+
+
+@dataclass(frozen=True)
+class WithheldDataset(PolicyEntry):
+    #: NON_PUBLIC, or RESTRICTED when it is available to some under conditions.
+    access: str = "NON_PUBLIC"
+
+
+ScanKind = Literal["bsn", "email", "phone", "iban", "address"]
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """An explicit, motivated exception to the output scanner: this kind of hit in this column is intended."""
+
+    kind: ScanKind
+    motivation: str
+    #: None: the whole dataset.
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A dataset's "open, unless" declaration: everything not named here is published."""
+
+    columns: tuple[WithheldColumn, ...] = ()
+    rows: tuple[RowCondition, ...] = ()
+    aggregates: tuple[Aggregation, ...] = ()
+    dataset: WithheldDataset | None = None
+    allow: tuple[Allowance, ...] = ()
+
+    def withheld_columns(self, source: Source) -> tuple[WithheldColumn, ...]:
+        return tuple(w for w in self.columns if w.applies_to(source))
+
+    def row_conditions(self, source: Source) -> tuple[RowCondition, ...]:
+        return tuple(r for r in self.rows if r.applies_to(source))
+
+    def aggregation(self, source: Source) -> Aggregation | None:
+        return next((a for a in self.aggregates if a.applies_to(source)), None)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.columns or self.rows or self.aggregates or self.dataset)
 
 
 @dataclass(frozen=True)
@@ -131,7 +232,12 @@ class DatasetMapping:
     prefixes: dict[str, str]
     triples_maps: tuple[TriplesMap, ...]
     metadata: dict[str, Any]
-    withheld: tuple[WithheldColumn, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+
+    @property
+    def withheld(self) -> tuple[WithheldColumn, ...]:
+        """The withheld columns (kept for callers that know only columns)."""
+        return self.policy.columns
 
     @property
     def sources(self) -> tuple[Source, ...]:

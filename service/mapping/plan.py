@@ -111,7 +111,9 @@ class _Planner(TermBuilders):
         entailment: Entailment,
         graph_base: str,
     ) -> None:
-        super().__init__(mapping.path, sources[0].source.dialect, cursor, {w.column for w in mapping.withheld})
+        source = sources[0].source
+        withheld = {w.column for w in mapping.policy.withheld_columns(source)}
+        super().__init__(mapping.path, source.dialect, cursor, withheld)
         self.mapping = mapping
         self.maps = sources
         self.entailment = entailment

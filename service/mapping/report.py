@@ -35,6 +35,10 @@ class TableStats:
     inferred: int = 0
     bad_rows: set[int] = field(default_factory=set)
     empty: Counter[str] = field(default_factory=Counter)
+    #: What the policy left out: column names and counts only, never a value.
+    withheld_columns: list[str] = field(default_factory=list)
+    withheld_rows: int = 0
+    suppressed_cells: int = 0
 
     @property
     def bad_row_share(self) -> float:
@@ -49,6 +53,9 @@ class TableStats:
             "inferred": self.inferred,
             "bad_rows": len(self.bad_rows),
             "empty_cells": dict(sorted(self.empty.items())),
+            "withheld_columns": self.withheld_columns,
+            "withheld_rows": self.withheld_rows,
+            "suppressed_cells": self.suppressed_cells,
         }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from ..errors import MappingError
+from ..policy.declare import read_policy
 from .functions import FUNCTIONS
 from .model import (
     RDF_TYPE,
@@ -26,7 +27,6 @@ from .model import (
     Template,
     TermMap,
     TriplesMap,
-    WithheldColumn,
 )
 
 #: Prefixes every mapping may use without declaring them.
@@ -334,7 +334,7 @@ class _Parser:
             prefixes=dict(self.prefixes),
             triples_maps=tuple(triples_maps),
             metadata=document.get("dataset") or {},
-            withheld=self.withheld(document.get("policy") or {}),
+            policy=read_policy(document.get("policy"), self.fail),
         )
         self.check_joins(result)
         return result
@@ -361,17 +361,6 @@ class _Parser:
             raise self.fail(f"{where}.s", "the subject must be an IRI template such as id:boom/$(ID)")
         subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
         return TriplesMap(name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po"))
-
-    def withheld(self, policy: Any) -> tuple[WithheldColumn, ...]:
-        if not isinstance(policy, dict):
-            raise self.fail("policy", "'policy' must be a map")
-        result = []
-        for i, entry in enumerate(policy.get("withheld") or []):
-            where = f"policy.withheld[{i}]"
-            if not isinstance(entry, dict) or not all(entry.get(k) for k in ("column", "ground", "motivation")):
-                raise self.fail(where, "a withheld column needs 'column', 'ground' and 'motivation'")
-            result.append(WithheldColumn(str(entry["column"]), str(entry["ground"]), str(entry["motivation"])))
-        return tuple(result)
 
     def check_joins(self, mapping: DatasetMapping) -> None:
         names = {tm.name for tm in mapping.triples_maps}

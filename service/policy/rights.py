@@ -1,13 +1,15 @@
 """Access rights of a dataset as the catalogue states them, derived from its publication policy.
 
-The EU access-right IRI goes in ``dct:accessRights``; the Woo ground goes in the rights statement.
+The EU access-right IRI goes in ``dct:accessRights``; the Woo ground goes in the rights statement (and,
+through ``grounds``, in our concept scheme under ``{base}/def/woo/``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..mapping.model import DatasetMapping
+from ..mapping.model import DatasetMapping, Policy
+from .grounds import GROUNDS
 
 ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
 
@@ -18,17 +20,78 @@ class Rights:
     access: str
     #: The rights statement per language; empty when nothing is withheld.
     statement: dict[str, str]
+    #: The Woo grounds the statement names, as codes such as "5.1(2)e".
+    grounds: tuple[str, ...] = ()
 
     @property
     def access_iri(self) -> str:
         return ACCESS_RIGHT + self.access
 
 
+def _art(code: str, lang: str) -> str:
+    ground = GROUNDS[code]
+    return f"Woo art. {code}, {ground.label(lang)}"
+
+
+def describe_exceptions(policy: Policy, lang: str) -> list[str]:
+    """One phrase per exception: what is left out and on which ground; never a withheld value."""
+    nl = lang == "nl"
+    parts = []
+    for w in policy.columns:
+        what = f"kolom '{w.column}' niet gepubliceerd" if nl else f"column '{w.column}' not published"
+        parts.append(f"{what} ({_art(w.ground, lang)})")
+    for r in policy.rows:
+        what = (
+            f"rijen waarin {condition_text(r, 'nl')} niet gepubliceerd"
+            if nl
+            else (f"rows where {condition_text(r, 'en')} not published")
+        )
+        parts.append(f"{what} ({_art(r.ground, lang)})")
+    for a in policy.aggregates:
+        by = ", ".join(a.by)
+        protect = []
+        if a.threshold:
+            protect.append(f"aantallen onder {a.threshold} geheim" if nl else f"counts under {a.threshold} secret")
+        if a.rounding:
+            protect.append(f"afgerond op {a.rounding}" if nl else f"rounded to {a.rounding}")
+        what = f"alleen aantallen per {by}" if nl else f"counts per {by} only"
+        parts.append(f"{what}, {' en '.join(protect) if nl else ' and '.join(protect)} ({_art(a.ground, lang)})")
+    return parts
+
+
+def condition_text(condition: object, lang: str) -> str:
+    """A row condition in words, e.g. "soort is 'vrouwenopvang'"."""
+    column, operator, values = condition.column, condition.operator, condition.values  # type: ignore[attr-defined]
+    quoted = ", ".join(f"'{v}'" for v in values)
+    if operator == "matches":
+        return f"{column} voldoet aan /{values[0]}/" if lang == "nl" else f"{column} matches /{values[0]}/"
+    if len(values) == 1:
+        return f"{column} is {quoted}"
+    return f"{column} is een van {quoted}" if lang == "nl" else f"{column} is one of {quoted}"
+
+
 def dataset_rights(mapping: DatasetMapping) -> Rights:
-    """A partly withheld dataset stays PUBLIC, with a statement of what is left out and why."""
-    if not mapping.withheld:
+    """Withheld as a whole: NON_PUBLIC or RESTRICTED with the ground; partly withheld: PUBLIC with what is left out."""
+    policy = mapping.policy
+    whole = policy.dataset
+    if whole is not None:
+        ground = _art(whole.ground, "nl")
+        return Rights(
+            whole.access,
+            {
+                "nl": f"Niet openbaar op grond van {ground} (sinds {whole.since}): {whole.motivation}",
+                "en": f"Not public on the ground of {_art(whole.ground, 'en')} (since {whole.since}).",
+            },
+            (whole.ground,),
+        )
+    if policy.is_empty:
         return Rights("PUBLIC", {})
-    withheld = mapping.withheld
-    nl = "; ".join(f"kolom '{w.column}' niet gepubliceerd (Woo art. {w.ground}): {w.motivation}" for w in withheld)
-    en = "; ".join(f"column '{w.column}' not published (Woo art. {w.ground})" for w in withheld)
-    return Rights("PUBLIC", {"nl": f"Openbaar, met uitzonderingen: {nl}", "en": f"Public, with exceptions: {en}"})
+    grounds = tuple(dict.fromkeys(e.ground for e in (*policy.columns, *policy.rows, *policy.aggregates)))
+    return Rights(
+        "PUBLIC",
+        {
+            "nl": "Openbaar, met uitzonderingen: " + "; ".join(describe_exceptions(policy, "nl")) + ".",
+            "en": "Public, with exceptions: " + "; ".join(describe_exceptions(policy, "en")) + ".",
+        },
+        grounds,
+    )

@@ -418,6 +418,7 @@ def test_withheld_column_used_by_the_mapping_fails(tmp_path: Path) -> None:
             - column: AANVRAGER
               ground: "5.1(2)e"
               motivation: "Naam van een natuurlijk persoon."
+              since: 2024-01-01
         """,
     )
     with pytest.raises(MappingError) as caught:

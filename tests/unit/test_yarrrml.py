@@ -253,6 +253,6 @@ def test_slug_is_the_file_stem(tmp_path: Path) -> None:
 
 
 def test_withheld_columns_are_read(tmp_path: Path) -> None:
-    tail = 'policy:\n  withheld:\n    - {column: NAAM, ground: "5.1(2)e", motivation: "privacy"}\n'
+    tail = 'policy:\n  withheld:\n    - {column: NAAM, ground: "5.1(2)e", motivation: "privacy", since: 2024-01-01}\n'
     mapping = parse(tmp_path, one_map("- [a, def:Boom]\n", tail=tail))
     assert [w.column for w in mapping.withheld] == ["NAAM"]

@@ -1,0 +1,98 @@
+"""The register of exceptions as linked data: what each dataset withholds, on which ground, why, since when.
+
+One graph, ``{base}/graph/register``, with an entry per exception under ``{base}/id/uitzondering/…``,
+linked from the dataset (``def:uitzondering``) and to the Woo ground in our concept scheme.
+It is made from the policies alone: it names columns and conditions, never a withheld value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from rdflib import DCTERMS, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from ..mapping.model import DatasetMapping, PolicyEntry
+from .grounds import GROUNDS
+from .rights import condition_text, dataset_rights
+
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+
+def ground_iri(public_base: str, code: str) -> URIRef:
+    return URIRef(f"{public_base}/def/woo/{GROUNDS[code].slug}")
+
+
+def register_graph(mappings: Iterable[DatasetMapping], *, public_base: str) -> Graph:
+    """Every dataset's exceptions, and a link from each rights statement to the grounds it names."""
+    g = Graph()
+    defs = Namespace(f"{public_base}/def/")
+    g.bind("def", defs)
+    g.bind("dct", DCTERMS)
+    register = URIRef(f"{public_base}/id/register/uitzonderingen")
+    g.add((register, RDF.type, defs.Register))
+    g.add((register, RDFS.label, Literal("Register van uitzonderingen", lang="nl")))
+    g.add((register, RDFS.label, Literal("Register of exceptions", lang="en")))
+    for mapping in mappings:
+        _dataset(g, defs, register, mapping, public_base)
+    return g
+
+
+def _entry(
+    g: Graph, defs: Namespace, dataset: URIRef, iri: URIRef, kind: str, entry: PolicyEntry, public_base: str
+) -> URIRef:
+    g.add((dataset, defs.uitzondering, iri))
+    g.add((iri, RDF.type, defs.Uitzondering))
+    g.add((iri, RDF.type, defs[kind]))
+    g.add((iri, DCTERMS.isPartOf, URIRef(f"{public_base}/id/register/uitzonderingen")))
+    g.add((iri, defs.woogrond, ground_iri(public_base, entry.ground)))
+    g.add((iri, defs.motivering, Literal(entry.motivation, lang="nl")))
+    g.add((iri, defs.geldtVanaf, Literal(entry.since, datatype=XSD.date)))
+    return iri
+
+
+def _dataset(g: Graph, defs: Namespace, register: URIRef, mapping: DatasetMapping, public_base: str) -> None:
+    slug = mapping.slug
+    dataset = URIRef(f"{public_base}/id/dataset/{slug}")
+    base = f"{public_base}/id/uitzondering/{slug}"
+    g.add((register, DCTERMS.hasPart, dataset))
+    policy = mapping.policy
+    rights = dataset_rights(mapping)
+    if rights.statement:
+        statement = URIRef(f"{public_base}/id/rechten/{slug}")
+        for code in rights.grounds:
+            g.add((statement, defs.woogrond, ground_iri(public_base, code)))
+    if policy.dataset is not None:
+        iri = _entry(g, defs, dataset, URIRef(f"{base}/dataset"), "UitgezonderdeDataset", policy.dataset, public_base)
+        g.add((iri, RDFS.label, Literal("De hele dataset is niet openbaar", lang="nl")))
+        g.add((iri, RDFS.label, Literal("The whole dataset is withheld", lang="en")))
+    for w in policy.columns:
+        iri = URIRef(f"{base}/kolom/{quote(w.column, safe='')}")
+        _entry(g, defs, dataset, iri, "UitgezonderdeKolom", w, public_base)
+        g.add((iri, defs.kolom, Literal(w.column)))
+        if w.source:
+            g.add((iri, defs.bronbestand, Literal(w.source)))
+        g.add((iri, RDFS.label, Literal(f"Kolom '{w.column}' niet gepubliceerd", lang="nl")))
+        g.add((iri, RDFS.label, Literal(f"Column '{w.column}' not published", lang="en")))
+    for i, r in enumerate(policy.rows, start=1):
+        iri = _entry(g, defs, dataset, URIRef(f"{base}/rijen/{i}"), "UitgezonderdeRijen", r, public_base)
+        g.add((iri, defs.kolom, Literal(r.column)))
+        if r.source:
+            g.add((iri, defs.bronbestand, Literal(r.source)))
+        for lang in ("nl", "en"):
+            g.add((iri, defs.voorwaarde, Literal(condition_text(r, lang), lang=lang)))
+        g.add((iri, RDFS.label, Literal(f"Rijen waarin {condition_text(r, 'nl')} niet gepubliceerd", lang="nl")))
+        g.add((iri, RDFS.label, Literal(f"Rows where {condition_text(r, 'en')} not published", lang="en")))
+    for a in policy.aggregates:
+        iri = URIRef(f"{base}/aggregatie/{quote(a.source, safe='')}")
+        _entry(g, defs, dataset, iri, "Aggregatie", a, public_base)
+        g.add((iri, defs.bronbestand, Literal(a.source)))
+        for column in a.by:
+            g.add((iri, defs.dimensie, Literal(column)))
+        if a.threshold:
+            g.add((iri, defs.drempel, Literal(a.threshold, datatype=XSD.integer)))
+        if a.rounding:
+            g.add((iri, defs.afronding, Literal(a.rounding, datatype=XSD.integer)))
+        by = ", ".join(a.by)
+        g.add((iri, RDFS.label, Literal(f"Alleen aantallen per {by}", lang="nl")))
+        g.add((iri, RDFS.label, Literal(f"Counts per {by} only", lang="en")))

@@ -1,0 +1,170 @@
+"""The output scanner: a second line behind the policy, looking for personal data in what is published.
+
+Every published cell is checked before it becomes RDF, so a hit can name its dataset, row and column.
+A hit never carries the value itself: the report, the log and the error name where it is and what kind.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import OpenbaarError
+from ..mapping.model import Allowance
+
+#: Cells of a column are joined with a character no pattern matches or spans, and searched at once.
+_SEPARATOR = "\x00"
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{9}(?![\d]|[.,]\d)")
+#: A phone number is not glued to letters or digits, nor to a code such as "PRD-" or "-NL".
+_PHONE = re.compile(
+    r"(?<![\w+/.-])(?<![A-Za-z0-9]-)(?P<number>(?:\+31|0031|0)[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9})"
+    r"(?![\w/]|[.-]\w)"
+)
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.IGNORECASE
+)
+_POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}"
+_HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z]\b|\s?-\s?\d{1,4})?"
+#: "Hoofdstraat 12, 9712 AB" or "9712AB 12": a street address, not a postcode column on its own.
+_ADDRESS = re.compile(
+    rf"(?:[A-Za-zÀ-ÿ][\w'.À-ÿ-]*\s+{_HOUSE_NUMBER}\s*,?\s*{_POSTCODE}\b)|(?:\b{_POSTCODE}\s*,?\s+{_HOUSE_NUMBER}\b)"
+)
+_IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27}
+
+#: What each kind's search looks for in a whole column: loose, and starting with a character class so
+#: that the regex engine skips ahead quickly; a cell a search lands in is then checked on its own.
+_SEARCHES = (
+    ("bsn", re.compile(r"\d{9}")),
+    ("email", re.compile("@")),
+    ("phone", re.compile(r"[0+](?:[\s()-]{0,3}\d){8}")),
+    ("iban", re.compile(r"\d\d\s?[A-Za-z0-9]{4}\s?[A-Za-z0-9]{4}")),
+    ("address", re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}(?![A-Za-z])")),
+)
+KIND_LABELS = {
+    "bsn": ("een BSN (9 cijfers die de elfproef doorstaan)", "a BSN (9 digits passing the elfproef)"),
+    "email": ("een e-mailadres", "an e-mail address"),
+    "phone": ("een Nederlands telefoonnummer", "a Dutch phone number"),
+    "iban": ("een IBAN (met geldig controlegetal)", "an IBAN (with a valid check number)"),
+    "address": ("een postcode met huisnummer in vrije tekst", "a postcode with house number in free text"),
+}
+
+
+def elfproef(digits: str) -> bool:
+    """The BSN check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 (and not all zeros)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def iban_valid(text: str) -> bool:
+    """ISO 13616: move the first four characters to the end, letters to numbers, and the result mod 97 is 1."""
+    iban = re.sub(r"\s", "", text).upper()
+    expected = _IBAN_LENGTH.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        return False
+    if not 15 <= len(iban) <= 34:
+        return False
+    number = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+    return int(number) % 97 == 1
+
+
+def _phone_digits(number: str) -> bool:
+    digits = re.sub(r"[\s()-]", "", number)
+    if digits.startswith("+31"):
+        rest = digits[3:]
+    elif digits.startswith("0031"):
+        rest = digits[4:]
+    else:
+        rest = digits[1:]
+    rest = rest.removeprefix("0") if digits[:1] != "0" or digits.startswith("00") else rest
+    return len(rest) == 9 and rest[0] != "0"
+
+
+def _without_ibans(value: str) -> str:
+    """The value with its valid IBANs blanked: the digits of an IBAN are not also a phone number or a BSN."""
+    for m in reversed([m for m in _IBAN.finditer(value) if iban_valid(m.group())]):
+        value = value[: m.start()] + " " + value[m.end() :]
+    return value
+
+
+_CHECKS = {
+    "bsn": lambda v: any(elfproef(m.group()) for m in _NINE_DIGITS.finditer(_without_ibans(v))),
+    "email": lambda v: "@" in v and _EMAIL.search(v) is not None,
+    "phone": lambda v: any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(v))),
+    "iban": lambda v: any(iban_valid(m.group()) for m in _IBAN.finditer(v)),
+    "address": lambda v: " " in v.strip() and _ADDRESS.search(v) is not None,
+}
+
+
+def kinds_in(value: str) -> list[str]:
+    """The kinds of personal data found in one value, in a fixed order."""
+    return [kind for kind, check in _CHECKS.items() if check(value)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where personal data was found; never the value itself."""
+
+    dataset: str
+    file: str
+    row: int
+    column: str
+    kind: str
+
+    def line(self) -> str:
+        where = f"dataset '{self.dataset}', {self.file}, row {self.row}, column '{self.column}'"
+        return f"{where}: {KIND_LABELS[self.kind][1]}"
+
+
+class Scanner:
+    """Scans the published columns of one table, chunk by chunk, skipping what the policy explicitly allows."""
+
+    def __init__(self, dataset: str, file: str, allow: Iterable[Allowance], keep: int = 50) -> None:
+        self.dataset, self.file = dataset, file
+        self.allowed = {(a.kind, a.column) for a in allow}
+        self.keep = keep
+        self.hits: list[Hit] = []
+        self.total = 0
+
+    def _allowed(self, kind: str, column: str) -> bool:
+        return (kind, None) in self.allowed or (kind, column) in self.allowed
+
+    def scan(self, columns: list[str], rows: list[tuple[str, ...]], numbers: list[int]) -> None:
+        """Search each column of the chunk as one text per kind; only the cells a search lands in are checked."""
+        for i, column in enumerate(columns):
+            values = [r[i] for r in rows]
+            text = _SEPARATOR.join(values)
+            starts: list[int] | None = None
+            for kind, pattern in _SEARCHES:
+                if self._allowed(kind, column):
+                    continue
+                seen: set[int] = set()
+                for match in pattern.finditer(text):
+                    if starts is None:
+                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=0))
+                    row = bisect.bisect_right(starts, match.start()) - 1
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    if _CHECKS[kind](values[row]):
+                        self.total += 1
+                        if len(self.hits) < self.keep:
+                            self.hits.append(Hit(self.dataset, self.file, numbers[row], column, kind))
+
+
+class PersonalDataFound(OpenbaarError):
+    """The scanner found personal data in a published column: nothing is published."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.hits = scanner.hits
+        more = scanner.total - len(scanner.hits)
+        lines = [hit.line() for hit in scanner.hits] + ([f"… and {more} more"] if more else [])
+        super().__init__(
+            f"personal data in published columns ({scanner.total} found; withhold the column, fix the export, or "
+            "add a motivated 'allow' entry to the policy): " + "; ".join(lines)
+        )

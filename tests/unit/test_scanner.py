@@ -1,0 +1,79 @@
+"""The output scanner: true positives of each kind, and the near misses it must let through."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.mapping.model import Allowance
+from service.policy.scanner import Scanner, elfproef, iban_valid, kinds_in
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("123456782", "bsn"),
+        ("klant met BSN 111222333 belde", "bsn"),
+        ("j.devries@example.nl", "email"),
+        ("mail naar info+groningen@wijkteam.example.org graag", "email"),
+        ("06-12345678", "phone"),
+        ("bel 06 12 34 56 78 na vijven", "phone"),
+        ("+31 6 12345678", "phone"),
+        ("+31 (0)50 367 8901", "phone"),
+        ("0031 50 3678901", "phone"),
+        ("050-3678901", "phone"),
+        ("NL91ABNA0417164300", "iban"),
+        ("over te maken op NL91 ABNA 0417 1643 00 o.v.v. zaak", "iban"),
+        ("Bezoekadres: Hoofdstraat 12, 9712 AB Groningen", "address"),
+        ("woont op 9712AB 12", "address"),
+    ],
+)
+def test_true_positives(value: str, kind: str) -> None:
+    assert kind in kinds_in(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "123456789",  # nine digits that fail the elfproef
+        "000000000",
+        "1234567890",  # ten digits: not a BSN, and not a Dutch phone number (no leading 0)
+        "PRD-0612345678",  # a product code that looks like a mobile number
+        "artikel 0612345678X",
+        "code 06123456789",  # eleven digits
+        "NL91ABNA0417164301",  # an IBAN with a wrong check number
+        "9712AB",  # a postcode on its own (a postcode column)
+        "9712 AB",
+        "HV-2022-00311",
+        "233002.06",
+        "53,2120742",
+        "Eerste 24 uur gratis; daarna € 1,35 per dag.",
+        "open 09:00-17:00, 1-7-2022",
+        "user at example dot nl",
+    ],
+)
+def test_near_misses(value: str) -> None:
+    assert kinds_in(value) == []
+
+
+def test_elfproef_and_mod97() -> None:
+    assert elfproef("123456782") and not elfproef("123456789") and not elfproef("12345678")
+    assert iban_valid("NL91ABNA0417164300") and iban_valid("nl91 abna 0417 1643 00")
+    assert not iban_valid("NL91ABNA041716430")  # one short for a Dutch IBAN
+
+
+def test_a_hit_names_row_column_and_kind_never_the_value() -> None:
+    scanner = Scanner("proef", "data/proef.csv", [])
+    scanner.scan(["id", "opmerking"], [("A1", "geen"), ("A2", "bel 06-12345678")], [2, 3])
+    (hit,) = scanner.hits
+    assert (hit.dataset, hit.row, hit.column, hit.kind) == ("proef", 3, "opmerking", "phone")
+    assert "12345678" not in hit.line()
+
+
+def test_only_an_allow_entry_for_that_kind_and_column_overrides() -> None:
+    rows, numbers = [("050-3678901", "06-12345678")], [2]
+    allowed = Scanner("proef", "f.csv", [Allowance("phone", "Algemeen nummer.", "telefoon")])
+    allowed.scan(["telefoon", "opmerking"], rows, numbers)
+    assert [h.column for h in allowed.hits] == ["opmerking"]
+    other_kind = Scanner("proef", "f.csv", [Allowance("email", "Algemeen adres.", "telefoon")])
+    other_kind.scan(["telefoon", "opmerking"], rows, numbers)
+    assert len(other_kind.hits) == 2
