@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from service.mapping.model import Allowance
-from service.policy.scanner import Scanner, elfproef, iban_valid, kinds_in
+from service.policy.scanner import _SEARCHES, Scanner, elfproef, iban_valid, kinds_in, possible_kinds
 
 
 @pytest.mark.parametrize(
@@ -77,3 +79,40 @@ def test_only_an_allow_entry_for_that_kind_and_column_overrides() -> None:
     other_kind = Scanner("proef", "f.csv", [Allowance("email", "Algemeen adres.", "telefoon")])
     other_kind.scan(["telefoon", "opmerking"], rows, numbers)
     assert len(other_kind.hits) == 2
+
+
+_NOISE = st.text(alphabet=st.sampled_from(list("0123456789 +()-@.,aZ\t\u00a0\u0663\u00e9\u00d7\x00")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_prefilter_never_rules_out_a_kind_whose_search_matches(data: st.DataObject) -> None:
+    """The cheap prefilter may let through too much, never too little: a search match implies the kind is possible."""
+    kind, pattern = data.draw(st.sampled_from(_SEARCHES))
+    match = data.draw(st.from_regex(pattern, fullmatch=True))
+    text = data.draw(_NOISE) + match + data.draw(_NOISE)
+    assume(pattern.search(text) is not None)
+    assert kind in possible_kinds(text), (kind, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("123456789", "bsn"),
+        ("012345678", "phone"),
+        ("+ 1 2 3 4 5 6 7 8", "phone"),
+        ("0(1)2-3 4 5 6 7 8", "phone"),
+        ("12ABCD5678", "iban"),
+        ("12 ABCD 5678", "iban"),
+        ("1234AB", "address"),
+        ("1234\u00a0AB", "address"),
+        ("\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669", "bsn"),
+        ("a@b", "email"),
+    ],
+)
+def test_the_prefilter_keeps_the_shortest_matches(text: str, kind: str) -> None:
+    assert kind in possible_kinds(text)
+
+
+def test_the_prefilter_rules_out_plain_columns() -> None:
+    assert possible_kinds("243908,454\x00587847,078\x00Tilia × europaea\x009-12 m\x00BU00141101") == frozenset()
