@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, http, layout, sparql
+    from .web import assets, health, http, layout, linked, sparql
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
@@ -29,4 +29,5 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    linked.init_app(app)
     return app

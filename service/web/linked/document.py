@@ -1,0 +1,97 @@
+"""``/doc/{concept}/{ref}``: the document about ``{base}/id/{concept}/{ref}`` in HTML or any RDF format.
+
+Paging: ``?out=<property>&page=N`` or ``?in=<property>&page=N`` gives one page of one property's links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+
+from ... import documents
+from ..live import NoRelease
+from . import context
+from .dataset import dataset_context
+from .negotiate import HTML, NotAcceptable, choose, split_extension
+from .respond import error, html_response, languages, negotiated, not_acceptable, prefixes, rdf_response
+from .views import page_query, resource_view, settings
+
+bp = Blueprint("linked_document", __name__, template_folder="../templates")
+
+#: Characters never found in our IRIs; a path holding them is answered 404 without a lookup.
+_HOSTILE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
+DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+MAX_PAGE = 1_000_000
+
+
+def iri_candidates(base: str, rest: str) -> list[str]:
+    """The IRI a path names: as decoded, and percent-encoded again (IRIs minted from odd references)."""
+    if not rest or _HOSTILE.search(rest):
+        return []
+    encoded = quote(rest, safe="/:@!$&'()*+,;=-._~")
+    return list(dict.fromkeys((base + rest, base + encoded)))
+
+
+def paging() -> tuple[tuple[str, str] | None, int, str]:
+    """(direction, property), page and the query string that keeps them; raises ValueError on bad input."""
+    for direction in ("out", "in"):
+        predicate = request.args.get(direction)
+        if predicate:
+            raw = request.args.get("page", "1")
+            if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+                raise ValueError(f"page '{raw}' is not a page number; use page=1, 2, …")
+            page = int(raw)
+            return (direction, predicate), page, page_query(direction, predicate, page)
+    return None, 1, ""
+
+
+@bp.get("/doc/<path:rest>")
+def doc(rest: str) -> ResponseReturnValue:
+    stem, extension = split_extension(rest)
+    try:
+        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
+    except NotAcceptable as exc:
+        return not_acceptable(str(exc))
+    try:
+        paged, page, query = paging()
+    except ValueError as exc:
+        return error(400, "Bad Request", str(exc), fmt)
+    try:
+        release = context.current()
+    except NoRelease as exc:
+        return error(503, "Service Unavailable", str(exc), fmt)
+    s = settings()
+    description = None
+    for iri in iri_candidates(s.id_base, stem):
+        found = release.describer.describe(iri, paged=paged, page=page, languages=languages())
+        if found is not None and found.exists:
+            description = found
+            break
+    path = "/doc/" + stem
+    if description is None:
+        message = f"nothing is known about {s.id_base}{stem}; check the address, or search from the home page"
+        response = error(404, "Not Found", message, fmt)
+        response.vary.add("Accept")
+        return response
+    if fmt is HTML:
+        page_model = resource_view(description)
+        template = "linked/resource.html"
+        extra = {}
+        if DCAT_DATASET in description.types and paged is None:
+            template = "linked/dataset.html"
+            extra = dataset_context(release, description, stem)
+        response = html_response(template, resource=page_model, doc_path=path, query=query, **extra)
+    else:
+        doc_iri = s.public_base + path
+        body = documents.document(
+            description,
+            fmt.extension,
+            doc_iri + ("" if fmt is HTML else f".{fmt.extension}"),
+            lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
+            prefixes(),
+        )
+        response = rdf_response(body, fmt)
+    return negotiated(response, release, path, fmt, query, by_extension=extension is not None)

@@ -1,0 +1,124 @@
+"""``/def/``: the vocabulary as one document, and ``/def/{Term}``: each term's definition.
+
+Terms use slash IRIs (``{base}/def/Boom``), so each term is fetched on its own and a crawler never
+needs the fragment a hash IRI would hide from the server. A term answers 200 directly (as schema.org
+does) rather than 303: its definition is what the IRI is for. ``/def/vocabulary.{ext}`` is the whole
+vocabulary by extension; ``/def/`` negotiates.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+
+from ... import documents
+from ...describe import Term
+from ..live import NoRelease
+from . import context
+from .document import paging
+from .negotiate import HTML, NotAcceptable, choose, split_extension
+from .respond import error, html_response, languages, negotiated, not_acceptable, prefixes, rdf_response
+from .views import page_query, resource_view, settings, term_view
+
+bp = Blueprint("linked_vocabulary", __name__, template_folder="../templates")
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CLASS_TYPES = {"http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2000/01/rdf-schema#Class"}
+DEFINITION = ("http://www.w3.org/2004/02/skos/core#definition", "http://www.w3.org/2000/01/rdf-schema#comment")
+WHOLE = "vocabulary"
+
+
+@bp.get("/def/")
+def vocabulary_negotiated() -> ResponseReturnValue:
+    return _vocabulary(None)
+
+
+@bp.get("/def/<path:rest>")
+def term(rest: str) -> ResponseReturnValue:
+    stem, extension = split_extension(rest)
+    if stem == WHOLE:
+        return _vocabulary(extension)
+    try:
+        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
+    except NotAcceptable as exc:
+        return not_acceptable(str(exc))
+    try:
+        release = context.current()
+    except NoRelease as exc:
+        return error(503, "Service Unavailable", str(exc), fmt)
+    s = settings()
+    iri = s.def_base + stem
+    try:
+        paged, page, query = paging()
+    except ValueError as exc:
+        return error(400, "Bad Request", str(exc), fmt)
+    description = release.describer.describe(iri, paged=paged, page=page, languages=languages())
+    if description is None or not description.exists:
+        return error(404, "Not Found", f"the vocabulary has no term {iri}; see /def/ for all terms", fmt)
+    path = "/def/" + stem
+    if fmt is HTML:
+        usage = release.describer.usage(iri)
+        labels, _ = release.describer.labels(list(usage), languages())
+        rows = [(term_view(Term("iri", g), labels), n) for g, n in sorted(usage.items(), key=lambda kv: -kv[1])]
+        response = html_response(
+            "linked/resource.html", resource=resource_view(description), doc_path=path, query=query, usage=rows
+        )
+    else:
+        doc_iri = s.public_base + path
+        body = documents.document(
+            description,
+            fmt.extension,
+            f"{doc_iri}.{fmt.extension}",
+            lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
+            prefixes(),
+        )
+        response = rdf_response(body, fmt)
+    return negotiated(response, release, path, fmt, query, by_extension=extension is not None)
+
+
+def _vocabulary(extension: object) -> ResponseReturnValue:
+    try:
+        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)  # type: ignore[arg-type]
+    except NotAcceptable as exc:
+        return not_acceptable(str(exc))
+    try:
+        release = context.current()
+    except NoRelease as exc:
+        return error(503, "Service Unavailable", str(exc), fmt)
+    s = settings()
+    quads = release.describer.graph_quads(s.graph_base + "vocab")
+    if fmt is HTML:
+        response = html_response("linked/vocabulary.html", **_vocabulary_view(release, quads))
+    else:
+        response = rdf_response(documents.serialize(quads, fmt.extension, prefixes()), fmt)
+    path = "/def/" + WHOLE if fmt is not HTML or extension else "/def/"
+    response = negotiated(response, release, "/def/" + WHOLE, fmt, "", by_extension=extension is not None)
+    if fmt is HTML and not extension:
+        response.headers["Content-Location"] = path
+    return response
+
+
+def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:  # type: ignore[type-arg]
+    s = settings()
+    terms: dict[str, dict[str, object]] = {}
+    for q in quads:
+        subject = q.subject.value
+        if not subject.startswith(s.def_base) or subject == s.def_base:
+            continue
+        entry = terms.setdefault(subject, {"types": set(), "definition": {}})
+        if q.predicate.value == RDF_TYPE:
+            entry["types"].add(q.object.value)  # type: ignore[attr-defined]
+        elif q.predicate.value in DEFINITION and getattr(q.object, "language", None):
+            entry["definition"][q.object.language] = q.object.value  # type: ignore[index]
+    labels, _ = release.describer.labels(list(terms), languages())
+    lang = languages()[0]
+    classes, properties = [], []
+    for iri, entry in sorted(terms.items(), key=lambda kv: labels[kv[0]].text.lower()):
+        definition = entry["definition"]
+        row = {
+            "term": term_view(Term("iri", iri), labels),
+            "name": iri[len(s.def_base) :],
+            "definition": definition.get(lang) or next(iter(definition.values()), ""),  # type: ignore[attr-defined]
+        }
+        (classes if entry["types"] & CLASS_TYPES else properties).append(row)  # type: ignore[operator]
+    return {"classes": classes, "properties": properties, "namespace": s.def_base}
