@@ -56,7 +56,8 @@ def _int(value: int) -> ox.Literal:
 
 
 def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> list[ox.Quad]:
-    """The document's topic, and per property a hydra collection with its total and page links."""
+    """The document's topic, and a hydra collection with its total and page links per incoming property and
+    per outgoing property too large for one page."""
     doc = _n(doc_iri)
     topic = _n(description.iri)
     out = [
@@ -64,6 +65,8 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
         ox.Quad(doc, _n(FOAF + "primaryTopic"), topic),
     ]
     for group in (*description.outgoing, *description.incoming):
+        if group.direction == "out" and group.pages == 1 and description.paged is None:
+            continue  # every outgoing statement is in the document: its count says nothing new
         collection = _n(page_iri(group.direction, group.predicate, 0))
         manages = ox.BlankNode()
         view = _n(page_iri(group.direction, group.predicate, group.page))

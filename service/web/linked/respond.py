@@ -17,7 +17,7 @@ from .views import settings
 
 def prefixes() -> dict[str, str]:
     s = settings()
-    return {"def": s.def_base, "id": s.id_base, "graph": s.graph_base}
+    return {"def": s.def_base, "graph": s.graph_base}
 
 
 def languages() -> tuple[str, ...]:
@@ -25,7 +25,8 @@ def languages() -> tuple[str, ...]:
 
 
 def variant_url(path: str, fmt: Format, query: str = "") -> str:
-    return (path if fmt is HTML else f"{path}.{fmt.extension}") + query
+    """The URL that names one format whatever Accept says: the path with its extension."""
+    return f"{path}.{fmt.extension}{query}"
 
 
 def negotiated(

@@ -91,10 +91,7 @@ def _vocabulary(extension: object) -> ResponseReturnValue:
         response = html_response("linked/vocabulary.html", **_vocabulary_view(release, quads))
     else:
         response = rdf_response(documents.serialize(quads, fmt.extension, prefixes()), fmt)
-    path = "/def/" + WHOLE if fmt is not HTML or extension else "/def/"
     response = negotiated(response, release, "/def/" + WHOLE, fmt, "", by_extension=extension is not None)
-    if fmt is HTML and not extension:
-        response.headers["Content-Location"] = path
     return response
 
 
