@@ -78,12 +78,16 @@ def test_trig_keeps_the_dataset_of_each_statement(server) -> None:  # type: igno
 
 
 def test_format_order_is_extension_then_parameter_then_accept(server) -> None:  # type: ignore[no-untyped-def]
-    assert get(server, "/doc/boom/100008.ttl?format=nt", Accept="application/ld+json").headers[
-        "Content-Type"
-    ].startswith("text/turtle")
-    assert get(server, "/doc/boom/100008?format=nt", Accept="application/ld+json").headers[
-        "Content-Type"
-    ].startswith("application/n-triples")
+    assert (
+        get(server, "/doc/boom/100008.ttl?format=nt", Accept="application/ld+json")
+        .headers["Content-Type"]
+        .startswith("text/turtle")
+    )
+    assert (
+        get(server, "/doc/boom/100008?format=nt", Accept="application/ld+json")
+        .headers["Content-Type"]
+        .startswith("application/n-triples")
+    )
     weighted = get(server, "/doc/boom/100008", Accept="text/turtle;q=0.5, application/ld+json;q=0.9")
     assert weighted.headers["Content-Type"].startswith("application/ld+json")
     assert "Accept" in weighted.headers["Vary"]
@@ -177,7 +181,9 @@ def test_release_validators_head_gzip_and_cors(server) -> None:  # type: ignore[
     assert again.status_code == 304
     head = requests.head(server.url + "/doc/boom/100008.ttl", timeout=10)
     assert head.status_code == 200 and head.content == b"" and head.headers["Content-Type"].startswith("text/turtle")
-    raw = requests.get(server.url + "/doc/boom/100008.ttl", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+    raw = requests.get(
+        server.url + "/doc/boom/100008.ttl", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
+    )
     assert gzip.decompress(raw.raw.read()).startswith(b"@prefix")
 
 

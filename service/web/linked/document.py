@@ -6,7 +6,7 @@ Paging: ``?out=<property>&page=N`` or ``?in=<property>&page=N`` gives one page o
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
@@ -28,11 +28,29 @@ MAX_PAGE = 1_000_000
 
 
 def iri_candidates(base: str, rest: str) -> list[str]:
-    """The IRI a path names: as decoded, and percent-encoded again (IRIs minted from odd references)."""
+    """The IRIs a path may name: as sent (percent-encoding kept, as the mapper mints it), then as decoded.
+
+    The mapper encodes every reserved character of a reference (``65+`` becomes ``65%2B``), so the path
+    as the client sent it is tried first; the decoded form serves IRIs written by hand.
+    """
     if not rest or _HOSTILE.search(rest):
         return []
-    encoded = quote(rest, safe="/:@!$&'()*+,;=-._~")
-    return list(dict.fromkeys((base + rest, base + encoded)))
+    raw = raw_path_tail(rest)
+    forms = [raw] if raw else []
+    forms += [rest, quote(rest, safe="/~")]
+    return list(dict.fromkeys(base + form for form in forms if not _HOSTILE.search(form)))
+
+
+def raw_path_tail(rest: str) -> str | None:
+    """The end of the undecoded request path that corresponds to the decoded ``rest`` (without extension)."""
+    raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    segments = rest.count("/") + 1
+    tail = raw.rsplit("/", segments)
+    if len(tail) <= segments:
+        return None
+    candidate = "/".join(tail[1:])
+    stem, _ = split_extension(candidate)
+    return stem if unquote(stem) == rest else None
 
 
 def paging() -> tuple[tuple[str, str] | None, int, str]:

@@ -32,11 +32,12 @@ def resolve(rest: str) -> ResponseReturnValue:
     except NoRelease as exc:
         return error(503, "Service Unavailable", str(exc), fmt)
     s = settings()
-    if not any(release.describer.known(iri) for iri in iri_candidates(s.id_base, stem)):
+    known = next((iri for iri in iri_candidates(s.id_base, stem) if release.describer.known(iri)), None)
+    if known is None:
         response = error(404, "Not Found", f"nothing is known about {s.id_base}{stem}", fmt)
         response.vary.add("Accept")
         return response
-    target = "/doc/" + stem + ("" if fmt is HTML else f".{fmt.extension}")
+    target = "/doc/" + known[len(s.id_base) :] + ("" if fmt is HTML else f".{fmt.extension}")
     kept = {k: v for k, v in request.args.items() if k not in ("format",)}
     if kept:
         target += "?" + urlencode(kept)
