@@ -11,20 +11,16 @@ from urllib.parse import quote, unquote
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from ... import documents
-from ..live import NoRelease
-from . import context
 from .dataset import dataset_context
-from .negotiate import HTML, NotAcceptable, choose, split_extension
-from .respond import error, html_response, languages, negotiated, not_acceptable, prefixes, rdf_response
-from .views import page_query, resource_view, settings
+from .negotiate import HTML, split_extension
+from .respond import error, html_response, languages, negotiated, paging, rdf_document, start
+from .views import resource_view, settings
 
 bp = Blueprint("linked_document", __name__, template_folder="../templates")
 
 #: Characters never found in our IRIs; a path holding them is answered 404 without a lookup.
 _HOSTILE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
-MAX_PAGE = 1_000_000
 
 
 def iri_candidates(base: str, rest: str) -> list[str]:
@@ -53,34 +49,11 @@ def raw_path_tail(rest: str) -> str | None:
     return stem if unquote(stem) == rest else None
 
 
-def paging() -> tuple[tuple[str, str] | None, int, str]:
-    """(direction, property), page and the query string that keeps them; raises ValueError on bad input."""
-    for direction in ("out", "in"):
-        predicate = request.args.get(direction)
-        if predicate:
-            raw = request.args.get("page", "1")
-            if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-                raise ValueError(f"page '{raw}' is not a page number; use page=1, 2, …")
-            page = int(raw)
-            return (direction, predicate), page, page_query(direction, predicate, page)
-    return None, 1, ""
-
-
 @bp.get("/doc/<path:rest>")
 def doc(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
-    try:
-        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
-    except NotAcceptable as exc:
-        return not_acceptable(str(exc))
-    try:
-        paged, page, query = paging()
-    except ValueError as exc:
-        return error(400, "Bad Request", str(exc), fmt)
-    try:
-        release = context.current()
-    except NoRelease as exc:
-        return error(503, "Service Unavailable", str(exc), fmt)
+    fmt, release = start(extension)
+    paged, page, query = paging(fmt)
     s = settings()
     description = None
     for iri in iri_candidates(s.id_base, stem):
@@ -103,13 +76,5 @@ def doc(rest: str) -> ResponseReturnValue:
             extra = dataset_context(release, description, stem)
         response = html_response(template, resource=page_model, doc_path=path, query=query, **extra)
     else:
-        doc_iri = s.public_base + path
-        body = documents.document(
-            description,
-            fmt.extension,
-            doc_iri + ("" if fmt is HTML else f".{fmt.extension}"),
-            lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
-            prefixes(),
-        )
-        response = rdf_response(body, fmt)
+        response = rdf_document(description, fmt, path)
     return negotiated(response, release, path, fmt, query, by_extension=extension is not None)

@@ -13,8 +13,8 @@ from flask.typing import ResponseReturnValue
 from ..live import NoRelease
 from . import context
 from .document import iri_candidates
-from .negotiate import HTML, NotAcceptable, choose, split_extension
-from .respond import error, not_acceptable
+from .negotiate import HTML, split_extension
+from .respond import error, start
 from .views import settings
 
 bp = Blueprint("linked_resolve", __name__, template_folder="../templates")
@@ -23,14 +23,7 @@ bp = Blueprint("linked_resolve", __name__, template_folder="../templates")
 @bp.get("/id/<path:rest>")
 def resolve(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
-    try:
-        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
-    except NotAcceptable as exc:
-        return not_acceptable(str(exc))
-    try:
-        release = context.current()
-    except NoRelease as exc:
-        return error(503, "Service Unavailable", str(exc), fmt)
+    fmt, release = start(extension)
     s = settings()
     known = next((iri for iri in iri_candidates(s.id_base, stem) if release.describer.known(iri)), None)
     if known is None:

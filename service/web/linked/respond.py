@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Response, render_template
+from flask import Response, abort, render_template, request
 
 from ... import documents
+from ...describe import Description
 from ..http import validate
 from ..layout import page_language
+from ..live import NoRelease
+from . import context
 from .context import LiveRelease
-from .negotiate import FORMATS, HTML, Format, offered
-from .views import settings
+from .negotiate import FORMATS, HTML, Format, NotAcceptable, choose, offered
+from .views import page_query, settings
+
+MAX_PAGE = 1_000_000
 
 
 def prefixes() -> dict[str, str]:
@@ -77,3 +82,45 @@ def not_acceptable(message: str) -> Response:
 
 
 Handler = Callable[..., Response]
+
+
+def stop(response: Response) -> NoReturn:
+    abort(response)
+
+
+def start(extension: Format | None) -> tuple[Format, LiveRelease]:
+    """The format asked for and the live release; answers 406 or 503 (in that format) when there is none."""
+    try:
+        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
+    except NotAcceptable as exc:
+        stop(not_acceptable(str(exc)))
+    try:
+        return fmt, context.current()
+    except NoRelease as exc:
+        stop(error(503, "Service Unavailable", str(exc), fmt))
+
+
+def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
+    """(direction, property), page and the query string that keeps them: ``?in=<iri>&page=2``; 400 on bad input."""
+    for direction in ("out", "in"):
+        predicate = request.args.get(direction)
+        if predicate:
+            raw = request.args.get("page", "1")
+            if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+                stop(error(400, "Bad Request", f"page '{raw}' is not a page number; use page=1, 2, …", fmt))
+            page = int(raw)
+            return (direction, predicate), page, page_query(direction, predicate, page)
+    return None, 1, ""
+
+
+def rdf_document(description: Description, fmt: Format, path: str) -> Response:
+    """The description in an RDF format, its page links pointing at the same format on the public base."""
+    doc_iri = settings().public_base + path
+    body = documents.document(
+        description,
+        fmt.extension,
+        f"{doc_iri}.{fmt.extension}",
+        lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
+        prefixes(),
+    )
+    return rdf_response(body, fmt)

@@ -8,17 +8,15 @@ vocabulary by extension; ``/def/`` negotiates.
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from ... import documents
 from ...describe import Term
-from ..live import NoRelease
 from . import context
-from .document import paging
-from .negotiate import HTML, NotAcceptable, choose, split_extension
-from .respond import error, html_response, languages, negotiated, not_acceptable, prefixes, rdf_response
-from .views import page_query, resource_view, settings, term_view
+from .negotiate import HTML, Format, split_extension
+from .respond import error, html_response, languages, negotiated, paging, prefixes, rdf_document, rdf_response, start
+from .views import resource_view, settings, term_view
 
 bp = Blueprint("linked_vocabulary", __name__, template_folder="../templates")
 
@@ -38,20 +36,10 @@ def term(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
     if stem == WHOLE:
         return _vocabulary(extension)
-    try:
-        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
-    except NotAcceptable as exc:
-        return not_acceptable(str(exc))
-    try:
-        release = context.current()
-    except NoRelease as exc:
-        return error(503, "Service Unavailable", str(exc), fmt)
+    fmt, release = start(extension)
     s = settings()
     iri = s.def_base + stem
-    try:
-        paged, page, query = paging()
-    except ValueError as exc:
-        return error(400, "Bad Request", str(exc), fmt)
+    paged, page, query = paging(fmt)
     description = release.describer.describe(iri, paged=paged, page=page, languages=languages())
     if description is None or not description.exists:
         return error(404, "Not Found", f"the vocabulary has no term {iri}; see /def/ for all terms", fmt)
@@ -64,27 +52,12 @@ def term(rest: str) -> ResponseReturnValue:
             "linked/resource.html", resource=resource_view(description), doc_path=path, query=query, usage=rows
         )
     else:
-        doc_iri = s.public_base + path
-        body = documents.document(
-            description,
-            fmt.extension,
-            f"{doc_iri}.{fmt.extension}",
-            lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
-            prefixes(),
-        )
-        response = rdf_response(body, fmt)
+        response = rdf_document(description, fmt, path)
     return negotiated(response, release, path, fmt, query, by_extension=extension is not None)
 
 
-def _vocabulary(extension: object) -> ResponseReturnValue:
-    try:
-        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)  # type: ignore[arg-type]
-    except NotAcceptable as exc:
-        return not_acceptable(str(exc))
-    try:
-        release = context.current()
-    except NoRelease as exc:
-        return error(503, "Service Unavailable", str(exc), fmt)
+def _vocabulary(extension: Format | None) -> ResponseReturnValue:
+    fmt, release = start(extension)
     s = settings()
     quads = release.describer.graph_quads(s.graph_base + "vocab")
     if fmt is HTML:
