@@ -173,6 +173,8 @@ class Describer:
         wkt = _crs84([q for q in (*closure, *(q for g in outgoing for q in g.quads)) if q.predicate == AS_WKT])
         mentioned = _mentioned(subject, outgoing, incoming, closure)
         labels, label_quads = self.labels(mentioned, languages)
+        if paged is None:  # the resource's own labels are among its statements already
+            label_quads = [q for q in label_quads if q.subject != subject]
         return Description(iri, outgoing, incoming, closure, labels, label_quads, types, wkt, paged)
 
     def _groups(self, subject: ox.NamedNode, direction: str) -> list[Group]:
@@ -302,18 +304,21 @@ class Describer:
         quads = islice(self.store.quads_for_pattern(None, RDF_TYPE, c, g), limit)
         return [q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)]
 
-    def usage(self, term: str) -> dict[str, int]:
-        """Statements per named graph that use the term as a class (``a term``) or as a property."""
+    def usage(self, term: str) -> dict[str, dict[str, int]]:
+        """Per named graph: resources typed with the term ("class") and statements using it ("property")."""
         key = ("usage", term)
         if key not in self._counts:
             t = node(term)
-            counts: dict[str, int] = {}
+            counts: dict[str, dict[str, int]] = {"class": {}, "property": {}}
             if t is not None:
-                for text, var in ((COUNT_TYPE_PER_GRAPH, "c"), (COUNT_PROPERTY_PER_GRAPH, "p")):
+                for use, text, var in (
+                    ("class", COUNT_TYPE_PER_GRAPH, "c"),
+                    ("property", COUNT_PROPERTY_PER_GRAPH, "p"),
+                ):
                     for r in self.store.query(text, substitutions={ox.Variable(var): t}):  # type: ignore[union-attr]
-                        counts[r["g"].value] = counts.get(r["g"].value, 0) + int(r["n"].value)
+                        counts[use][r["g"].value] = int(r["n"].value)
             self._counts[key] = counts
-        return dict(self._counts[key])
+        return {use: dict(n) for use, n in self._counts[key].items()}
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         g = node(graph)

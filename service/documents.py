@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from .describe import Description
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
+VOID = "http://rdfs.org/ns/void#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -39,6 +40,7 @@ COMMON_PREFIXES = {
     "geo": "http://www.opengis.net/ont/geosparql#",
     "schema": "http://schema.org/",
     "hydra": HYDRA,
+    "void": VOID,
     "qb": "http://purl.org/linked-data/cube#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
@@ -107,9 +109,32 @@ def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]
 
 
 def document(
-    description: Description, extension: str, doc_iri: str, page_iri: PageIri, prefixes: dict[str, str]
+    description: Description,
+    extension: str,
+    doc_iri: str,
+    page_iri: PageIri,
+    prefixes: dict[str, str],
+    extra: list[ox.Quad] | None = None,
 ) -> bytes:
-    return serialize([*description.quads(), *paging_quads(description, doc_iri, page_iri)], extension, prefixes)
+    quads = [*description.quads(), *paging_quads(description, doc_iri, page_iri), *(extra or [])]
+    return serialize(quads, extension, prefixes)
+
+
+def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
+    """How each dataset (named graph) uses a vocabulary term, as VoID class and property partitions."""
+    out = []
+    for use, partition, counted in (
+        ("class", "classPartition", "entities"),
+        ("property", "propertyPartition", "triples"),
+    ):
+        for graph, count in sorted(usage.get(use, {}).items()):
+            part = ox.BlankNode()
+            out += [
+                ox.Quad(_n(graph), _n(VOID + partition), part),
+                ox.Quad(part, _n(VOID + use), _n(term)),
+                ox.Quad(part, _n(VOID + counted), _int(count)),
+            ]
+    return out
 
 
 def status_document(status: int, title: str, message: str, extension: str, prefixes: dict[str, str]) -> bytes:

@@ -6,6 +6,7 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ...describe import Term
+from ...search import COUNT_CAP
 from ..http import validate
 from ..live import NoRelease
 from . import context
@@ -66,7 +67,12 @@ def search() -> ResponseReturnValue:
     labels, _ = release.describer.labels([h.iri for h in hits], languages())
     results = [{"term": term_view(Term("iri", h.iri), labels), "text": h.text} for h in hits]
     response = html_response(
-        "linked/search.html", q=query, results=results, total=total, indexed=release.index is not None
+        "linked/search.html",
+        q=query,
+        results=results,
+        total=total,
+        indexed=release.index is not None,
+        capped=total >= COUNT_CAP,
     )
     response.vary.add("Cookie")
     return validate(response, release.id, release.created, languages()[0])

@@ -113,7 +113,7 @@ def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
     return None, 1, ""
 
 
-def rdf_document(description: Description, fmt: Format, path: str) -> Response:
+def rdf_document(description: Description, fmt: Format, path: str, extra: list[Any] | None = None) -> Response:
     """The description in an RDF format, its page links pointing at the same format on the public base."""
     doc_iri = settings().public_base + path
     body = documents.document(
@@ -122,5 +122,6 @@ def rdf_document(description: Description, fmt: Format, path: str) -> Response:
         f"{doc_iri}.{fmt.extension}",
         lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
         prefixes(),
+        extra,
     )
     return rdf_response(body, fmt)

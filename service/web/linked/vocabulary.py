@@ -44,15 +44,19 @@ def term(rest: str) -> ResponseReturnValue:
     if description is None or not description.exists:
         return error(404, "Not Found", f"the vocabulary has no term {iri}; see /def/ for all terms", fmt)
     path = "/def/" + stem
+    usage = release.describer.usage(iri)
     if fmt is HTML:
-        usage = release.describer.usage(iri)
-        labels, _ = release.describer.labels(list(usage), languages())
-        rows = [(term_view(Term("iri", g), labels), n) for g, n in sorted(usage.items(), key=lambda kv: -kv[1])]
+        counts: dict[str, int] = {}
+        for per_graph in usage.values():
+            for graph, n in per_graph.items():
+                counts[graph] = counts.get(graph, 0) + n
+        labels, _ = release.describer.labels(list(counts), languages())
+        rows = [(term_view(Term("iri", g), labels), n) for g, n in sorted(counts.items(), key=lambda kv: -kv[1])]
         response = html_response(
             "linked/resource.html", resource=resource_view(description), doc_path=path, query=query, usage=rows
         )
     else:
-        response = rdf_document(description, fmt, path)
+        response = rdf_document(description, fmt, path, documents.usage_quads(iri, usage))
     return negotiated(response, release, path, fmt, query, by_extension=extension is not None)
 
 
