@@ -41,6 +41,7 @@ SCAN_CAP = 1000
 CLOSURE_CAP = 2000
 
 # Fixed texts; the bound term arrives through ``substitutions`` (which must be projected, hence the GROUP BY).
+PAGE_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_OUT = "SELECT ?s ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p"
 COUNT_IN = "SELECT ?o ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?o ?p"
 COUNT_CLASSES_IN_GRAPH = "SELECT ?g ?c (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g ?c ORDER BY DESC(?n)"
@@ -205,7 +206,14 @@ class Describer:
         if total is None:
             total = self._property_counts(subject, direction).get(predicate.value, 0)
         start = (max(page, 1) - 1) * PAGE_SIZE
-        quads = list(islice(self.store.quads_for_pattern(*pattern), start, start + PAGE_SIZE))
+        if start == 0:
+            quads = list(islice(self.store.quads_for_pattern(*pattern), PAGE_SIZE))
+        else:  # skipping in Rust: 250,000 links are passed in a tenth of a second, not seconds in Python
+            # Only two integers join the fixed text; the terms are bound. Same order as the pattern scan.
+            text = f"{PAGE_QUERY} OFFSET {int(start)} LIMIT {int(PAGE_SIZE)}"
+            bound = {ox.Variable("p"): predicate, ox.Variable("s" if direction == "out" else "o"): subject}
+            rows = self.store.query(text, substitutions=bound)
+            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[union-attr, index]
         return Group(predicate.value, direction, total, quads, page)
 
     def _closure(self, outgoing: list[Group]) -> list[ox.Quad]:

@@ -172,6 +172,15 @@ def test_big_resources_are_paged_with_counts_and_links(server) -> None:  # type:
     assert last.status_code == 200 and 'rel="prev"' in last.text and 'rel="next"' not in last.text
 
 
+def test_pages_of_a_property_add_up_to_its_count(server) -> None:  # type: ignore[no-untyped-def]
+    trees: list[str] = []
+    for page in (1, 2, 3):
+        response = get(server, f"/doc/{BUSY_BUURT}.nt?in={DEF.ligtInBuurt}&page={page}")
+        graph = Graph().parse(data=response.content, format="nt")
+        trees += [str(s) for s in graph.subjects(DEF.ligtInBuurt, URIRef(f"{BASE}/id/{BUSY_BUURT}"))]
+    assert len(trees) == len(set(trees)) == 111
+
+
 def test_release_validators_head_gzip_and_cors(server) -> None:  # type: ignore[no-untyped-def]
     first = get(server, f"/doc/{BUSY_BUURT}", Accept="text/html", **{"Accept-Encoding": "gzip"})
     assert first.headers["Content-Encoding"] == "gzip"
