@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import Response, abort, render_template, request
@@ -79,9 +78,6 @@ def not_acceptable(message: str) -> Response:
     response = Response(f"406 Not Acceptable: {message}\nformats: {offered(media=True)}\n", 406, mimetype="text/plain")
     response.vary.add("Accept")
     return response
-
-
-Handler = Callable[..., Response]
 
 
 def stop(response: Response) -> NoReturn:

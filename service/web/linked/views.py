@@ -71,7 +71,8 @@ class GroupView:
     page: int
     pages: int
     rows: list[tuple[TermView, TermView]]  # (the other end, the graph it comes from)
-    base_query: str
+    #: The one graph every row comes from, shown once; None when the rows come from several.
+    graph: TermView | None = None
 
     def page_url(self, page: int) -> str:
         return page_query(self.direction, self.predicate.value, 0) + f"&page={page}"
@@ -106,6 +107,8 @@ def term_view(term: Term, labels: dict[str, Label], nested: dict[str, list[Any]]
 
 
 def groups_view(groups: list[Group], labels: dict[str, Label], nested: dict[str, list[Any]]) -> list[GroupView]:
+    """Statements from the datasets first, inferred ones after; each group in order of its property's label."""
+    inferred = settings().graph_base + "inferred"
     views = []
     for group in groups:
         rows = []
@@ -113,8 +116,10 @@ def groups_view(groups: list[Group], labels: dict[str, Label], nested: dict[str,
             other = q.object if group.direction == "out" else q.subject
             rows.append((term_view(plain(other), labels, nested), term_view(plain(q.graph_name), labels)))
         predicate = term_view(Term("iri", group.predicate), labels)
-        views.append(GroupView(predicate, group.direction, group.total, group.page, group.pages, rows, ""))
-    return views
+        graphs = {graph.value for _, graph in rows}
+        shared = rows[0][1] if len(graphs) == 1 and rows else None
+        views.append(GroupView(predicate, group.direction, group.total, group.page, group.pages, rows, shared))
+    return sorted(views, key=lambda v: (v.graph is not None and v.graph.value == inferred, v.predicate.text.lower()))
 
 
 def resource_view(description: Description) -> dict[str, Any]:
