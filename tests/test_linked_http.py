@@ -98,7 +98,13 @@ def test_format_order_is_extension_then_parameter_then_accept(server) -> None:  
 
 @pytest.mark.parametrize(
     ("path", "accept"),
-    [("/doc/boom/100008?format=pdf", "*/*"), ("/doc/boom/100008", "image/png"), ("/id/boom/100008", "text/html;q=0")],
+    [
+        ("/doc/boom/100008?format=pdf", "*/*"),
+        ("/doc/boom/100008", "image/png"),
+        ("/id/boom/100008", "text/html;q=0"),
+        ("/doc/boom/100008", "*/*;q=0"),
+        ("/doc/boom/100008", ";;;,,,q=abc"),
+    ],
 )
 def test_unsupported_formats_get_406(server, path: str, accept: str) -> None:  # type: ignore[no-untyped-def]
     response = get(server, path, Accept=accept)

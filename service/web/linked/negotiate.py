@@ -56,7 +56,7 @@ def from_parameter(value: str) -> Format:
 
 
 def from_accept(accept: MIMEAccept) -> Format:
-    if not accept or all(value == "*/*" for value, _ in accept):
+    if not accept:
         return HTML
     candidates = [f.media_type for f in FORMATS] + list(ALIASES)
     best = accept.best_match(candidates)
