@@ -120,3 +120,21 @@ def test_hostile_literals_are_shown_as_text(hostile) -> None:  # type: ignore[no
     assert script is not None and "<" not in script.group(1)
     assert json.loads(script.group(1))["name"] == HOSTILE_TITLE
     assert "<script>alert(2)" not in dataset
+
+
+def test_sitemap_pages_cover_every_resource_once(built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a smaller page size, the index lists several pages that together hold every resource once."""
+    from service.web.linked import crawl
+
+    monkeypatch.setattr(crawl, "PER_SITEMAP", 5000)
+    client = create_app(built).test_client()
+    pages = re.findall(r"<loc>([^<]+)</loc>", client.get("/sitemap.xml").get_data(as_text=True))
+    assert len(pages) >= 3
+    listed: list[str] = []
+    for url in pages:
+        body = client.get(url[len(BASE) :]).get_data(as_text=True)
+        urls = re.findall(r"<loc>([^<]+)</loc>", body)
+        assert 0 < len(urls) <= 5000
+        listed += urls
+    assert len(listed) == len(set(listed)) and all(u.startswith(BASE + "/id/") for u in listed)
+    assert client.get(f"/sitemap/{len(pages) + 1}.xml").status_code == 404
