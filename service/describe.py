@@ -171,7 +171,8 @@ class Describer:
             incoming = self._groups(subject, "in")
         closure = self._closure(outgoing)
         types = [str(q.object.value) for g in outgoing if g.predicate == RDF_TYPE.value for q in g.quads]
-        wkt = _crs84([q for q in (*closure, *(q for g in outgoing for q in g.quads)) if q.predicate == AS_WKT])
+        wkt_quads = [q for g in outgoing if g.predicate == AS_WKT.value for q in g.quads]
+        wkt = _crs84(wkt_quads + [q for q in closure if q.predicate == AS_WKT])
         mentioned = _mentioned(subject, outgoing, incoming, closure)
         labels, label_quads = self.labels(mentioned, languages)
         if paged is None:  # the resource's own labels are among its statements already
@@ -339,8 +340,8 @@ def _mentioned(
     seen: dict[str, None] = {subject.value: None}
     for group in (*outgoing, *incoming):
         seen[group.predicate] = None
-        for q in group.quads:
-            for term in (q.subject, q.object, q.graph_name):
+        for q in group.quads:  # one end is the resource itself: only the other end and the graph are new
+            for term in (q.object if group.direction == "out" else q.subject, q.graph_name):
                 if isinstance(term, ox.NamedNode):
                     seen[term.value] = None
     for q in closure:
