@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, http, layout, metrics, sparql
+    from .web import assets, health, http, layout, linked, metrics, sparql
     from .web import register as register_pages
     from .web.live import LiveStore
 
@@ -33,4 +33,5 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     metrics.init_app(app)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(register_pages.bp)
+    linked.init_app(app)
     return app

@@ -58,7 +58,8 @@ def test_at_least_five_bundled_datasets_with_hundreds_of_rows(built: Settings) -
 def test_a_release_directory_holds_only_its_store_and_manifest(built: Settings) -> None:
     release = live_release(built)
     assert release is not None
-    assert sorted(p.name for p in release.path.iterdir()) == ["release.json", "store"]
+    # search.sqlite: the search and sitemap index (service/search.py), written from the finished store.
+    assert sorted(p.name for p in release.path.iterdir()) == ["release.json", "search.sqlite", "store"]
 
 
 def test_manifest_records_source_checksums(built: Settings) -> None:

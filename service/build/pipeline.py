@@ -30,6 +30,7 @@ from ..mapping.yarrrml import parse_mapping
 from ..policy.register import register_graph
 from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
+from ..search import INDEX_FILE, write_index
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -96,6 +97,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         notify("stage", name="checking the new store")
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
+        write_index(store, staging / INDEX_FILE, settings.id_base)  # search and sitemap (service/search.py)
         stores.finish(store)
         del store
         gc.collect()

@@ -19,6 +19,7 @@ VENDOR = STATIC / "node_modules"
 ASSETS: dict[str, Path] = {
     "openbaar.css": STATIC / "openbaar.css",
     "favicon.svg": STATIC / "favicon.svg",
+    "map.js": STATIC / "map.js",
     "yasgui.min.js": VENDOR / "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": VENDOR / "@zazuko/yasgui/build/yasgui.min.css",
     "leaflet.js": VENDOR / "leaflet/dist/leaflet.js",

@@ -41,7 +41,10 @@ def release_etag(release_id: str, *variant: str) -> str:
 
 def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
     """Set ETag and Last-Modified from the release and answer 304 (or a Range) when the client already has it."""
-    response.set_etag(release_etag(release_id, *variant))
+    etag = release_etag(release_id, *variant)
+    # A gzipped copy carries "<etag>-gz" (see _gzip); a client revalidating it must get its 304 too.
+    gzipped = etag + "-gz"
+    response.set_etag(gzipped if request.if_none_match.contains(gzipped) else etag)
     if created is not None:
         response.last_modified = created
     response.headers.setdefault("X-Openbaar-Release", release_id)

@@ -1,0 +1,149 @@
+"""RDF bytes of a /doc/ document: the description's quads plus hydra paging metadata, in any format.
+
+Store-level (it imports pyoxigraph); quad formats keep each statement's named graph (its dataset),
+triple formats merge the graphs. Document metadata goes to the default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .describe import Description
+
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+VOID = "http://rdfs.org/ns/void#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+#: Extension → pyoxigraph format.
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+
+COMMON_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": FOAF,
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "schema": "http://schema.org/",
+    "hydra": HYDRA,
+    "void": VOID,
+    "qb": "http://purl.org/linked-data/cube#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+}
+
+#: (direction, predicate IRI, page) → absolute IRI of that page of the document.
+PageIri = Callable[[str, str, int], str]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> list[ox.Quad]:
+    """The document's topic, and a hydra collection with its total and page links per incoming property and
+    per outgoing property too large for one page."""
+    doc = _n(doc_iri)
+    topic = _n(description.iri)
+    out = [
+        ox.Quad(doc, RDF_TYPE, _n(FOAF + "Document")),
+        ox.Quad(doc, _n(FOAF + "primaryTopic"), topic),
+    ]
+    for group in (*description.outgoing, *description.incoming):
+        if group.direction == "out" and group.pages == 1 and description.paged is None:
+            continue  # every outgoing statement is in the document: its count says nothing new
+        collection = _n(page_iri(group.direction, group.predicate, 0))
+        manages = ox.BlankNode()
+        view = _n(page_iri(group.direction, group.predicate, group.page))
+        out += [
+            ox.Quad(doc, _n(HYDRA + "collection"), collection),
+            ox.Quad(collection, RDF_TYPE, _n(HYDRA + "Collection")),
+            ox.Quad(collection, _n(HYDRA + "totalItems"), _int(group.total)),
+            ox.Quad(collection, _n(HYDRA + "manages"), manages),
+            ox.Quad(manages, _n(HYDRA + ("subject" if group.direction == "out" else "object")), topic),
+            ox.Quad(manages, _n(HYDRA + "property"), _n(group.predicate)),
+        ]
+        if group.pages > 1:
+            out += [
+                ox.Quad(collection, _n(HYDRA + "view"), view),
+                ox.Quad(view, RDF_TYPE, _n(HYDRA + "PartialCollectionView")),
+                ox.Quad(view, _n(HYDRA + "first"), _n(page_iri(group.direction, group.predicate, 1))),
+                ox.Quad(view, _n(HYDRA + "last"), _n(page_iri(group.direction, group.predicate, group.pages))),
+            ]
+            if group.page > 1:
+                previous = _n(page_iri(group.direction, group.predicate, group.page - 1))
+                out.append(ox.Quad(view, _n(HYDRA + "previous"), previous))
+            if group.page < group.pages:
+                following = _n(page_iri(group.direction, group.predicate, group.page + 1))
+                out.append(ox.Quad(view, _n(HYDRA + "next"), following))
+    return out
+
+
+def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]) -> bytes:
+    """Quads in the format named by ``extension``; triple formats drop the graph."""
+    fmt = RDF_FORMATS[extension]
+    # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
+    # and cheaper than removing the repeat in Python on every request.
+    data: Iterable[ox.Quad | ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)
+    names = {**COMMON_PREFIXES, **prefixes}
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return ox.serialize(data, format=fmt)  # type: ignore[no-any-return]
+    return ox.serialize(data, format=fmt, prefixes=names)  # type: ignore[no-any-return]
+
+
+def document(
+    description: Description,
+    extension: str,
+    doc_iri: str,
+    page_iri: PageIri,
+    prefixes: dict[str, str],
+    extra: list[ox.Quad] | None = None,
+) -> bytes:
+    quads = [*description.quads(), *paging_quads(description, doc_iri, page_iri), *(extra or [])]
+    return serialize(quads, extension, prefixes)
+
+
+def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
+    """How each dataset (named graph) uses a vocabulary term, as VoID class and property partitions."""
+    out = []
+    for use, partition, counted in (
+        ("class", "classPartition", "entities"),
+        ("property", "propertyPartition", "triples"),
+    ):
+        for graph, count in sorted(usage.get(use, {}).items()):
+            part = ox.BlankNode()
+            out += [
+                ox.Quad(_n(graph), _n(VOID + partition), part),
+                ox.Quad(part, _n(VOID + use), _n(term)),
+                ox.Quad(part, _n(VOID + counted), _int(count)),
+            ]
+    return out
+
+
+def status_document(status: int, title: str, message: str, extension: str, prefixes: dict[str, str]) -> bytes:
+    """A hydra:Status in the asked RDF format, so an RDF client reads why it got an error."""
+    subject = ox.BlankNode()
+    quads = [
+        ox.Quad(subject, RDF_TYPE, _n(HYDRA + "Status")),
+        ox.Quad(subject, _n(HYDRA + "statusCode"), _int(status)),
+        ox.Quad(subject, _n(HYDRA + "title"), ox.Literal(title)),
+        ox.Quad(subject, _n(HYDRA + "description"), ox.Literal(message)),
+    ]
+    return serialize(quads, extension, prefixes)

@@ -1,0 +1,16 @@
+"""Dereferenceable IRIs and the pages around them: /id/ → 303 → /doc/, /def/, home, search, sitemap.
+
+Each module is one small handler; the store is read only through ``service.describe`` and
+``service.search``, never with query text made from a request.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import crawl, document, pages, resolve, vocabulary
+
+
+def init_app(app: Flask) -> None:
+    for module in (resolve, document, vocabulary, pages, crawl):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,81 @@
+"""The live release as the linked-data pages see it: its store reader, search index and manifest.
+
+One per process and release; a new release gets new caches, because labels and counts belong to one.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from ...config import Settings
+from ...describe import Describer
+from ...releases import live_release
+from ...search import INDEX_FILE, Index
+from ..live import LiveStore, NoRelease
+
+#: Labels of the graphs that are not datasets.
+GRAPH_LABELS = {
+    "vocab": {"nl": "Vocabulaire", "en": "Vocabulary"},
+    "catalog": {"nl": "Catalogus", "en": "Catalogue"},
+    "inferred": {"nl": "Afgeleide gegevens", "en": "Inferred statements"},
+}
+
+
+@dataclass
+class LiveRelease:
+    id: str
+    created: datetime | None
+    manifest: dict[str, Any]
+    describer: Describer
+    index: Index | None
+
+    def describer_graph(self, name: str) -> str:
+        """The IRI of one of this release's named graphs."""
+        base = str(self.manifest.get("public_base", "")).rstrip("/")
+        return f"{base}/graph/{name}"
+
+    @property
+    def datasets(self) -> dict[str, dict[str, Any]]:
+        return dict(self.manifest.get("datasets", {}))
+
+
+_lock = threading.Lock()
+
+
+def current() -> LiveRelease:
+    """The live release, opened once per process; raises NoRelease before the first build."""
+    live: LiveStore = current_app.extensions["openbaar.live"]
+    release_id, store = live.current()
+    cached: LiveRelease | None = current_app.extensions.get("openbaar.linked")
+    if cached is not None and cached.id == release_id:
+        return cached
+    with _lock:
+        cached = current_app.extensions.get("openbaar.linked")
+        if cached is not None and cached.id == release_id:
+            return cached
+        settings: Settings = current_app.config["OPENBAAR"]
+        release = live_release(settings)
+        if release is None or release.id != release_id:
+            raise NoRelease("the live release changed while it was being opened; try again")
+        manifest = release.manifest
+        labels = {settings.graph_base + name: text for name, text in GRAPH_LABELS.items()}
+        for slug, dataset in manifest.get("datasets", {}).items():
+            labels[dataset.get("graph", settings.graph_base + slug)] = dataset.get("title") or {"nl": slug}
+        index_path = release.path / INDEX_FILE
+        index = Index(index_path) if index_path.is_file() else None
+        created = _parse_time(release.created)
+        fresh = LiveRelease(release_id, created, manifest, Describer(store, labels), index)
+        current_app.extensions["openbaar.linked"] = fresh
+        return fresh
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

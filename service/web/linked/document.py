@@ -1,0 +1,80 @@
+"""``/doc/{concept}/{ref}``: the document about ``{base}/id/{concept}/{ref}`` in HTML or any RDF format.
+
+Paging: ``?out=<property>&page=N`` or ``?in=<property>&page=N`` gives one page of one property's links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+
+from .dataset import dataset_context
+from .negotiate import HTML, split_extension
+from .respond import error, html_response, languages, negotiated, paging, rdf_document, start
+from .views import resource_view, settings
+
+bp = Blueprint("linked_document", __name__, template_folder="../templates")
+
+#: Characters never found in our IRIs; a path holding them is answered 404 without a lookup.
+_HOSTILE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
+DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+
+
+def iri_candidates(base: str, rest: str) -> list[str]:
+    """The IRIs a path may name: as sent (percent-encoding kept, as the mapper mints it), then as decoded.
+
+    The mapper encodes every reserved character of a reference (``65+`` becomes ``65%2B``), so the path
+    as the client sent it is tried first; the decoded form serves IRIs written by hand.
+    """
+    if not rest or _HOSTILE.search(rest):
+        return []
+    raw = raw_path_tail(rest)
+    forms = [raw] if raw else []
+    forms += [rest, quote(rest, safe="/~")]
+    return list(dict.fromkeys(base + form for form in forms if not _HOSTILE.search(form)))
+
+
+def raw_path_tail(rest: str) -> str | None:
+    """The end of the undecoded request path that corresponds to the decoded ``rest`` (without extension)."""
+    raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    segments = rest.count("/") + 1
+    tail = raw.rsplit("/", segments)
+    if len(tail) <= segments:
+        return None
+    candidate = "/".join(tail[1:])
+    stem, _ = split_extension(candidate)
+    return stem if unquote(stem) == rest else None
+
+
+@bp.get("/doc/<path:rest>")
+def doc(rest: str) -> ResponseReturnValue:
+    stem, extension = split_extension(rest)
+    fmt, release = start(extension)
+    paged, page, query = paging(fmt)
+    s = settings()
+    description = None
+    for iri in iri_candidates(s.id_base, stem):
+        found = release.describer.describe(iri, paged=paged, page=page, languages=languages())
+        if found is not None and found.exists:
+            description = found
+            break
+    path = "/doc/" + stem
+    if description is None:
+        message = f"nothing is known about {s.id_base}{stem}; check the address, or search from the home page"
+        response = error(404, "Not Found", message, fmt)
+        response.vary.add("Accept")
+        return response
+    if fmt is HTML:
+        page_model = resource_view(description)
+        template = "linked/resource.html"
+        extra = {}
+        if DCAT_DATASET in description.types and paged is None:
+            template = "linked/dataset.html"
+            extra = dataset_context(release, description, stem)
+        response = html_response(template, resource=page_model, doc_path=path, query=query, **extra)
+    else:
+        response = rdf_document(description, fmt, path)
+    return negotiated(response, release, path, fmt, query, by_extension=extension is not None)

@@ -1,0 +1,123 @@
+"""Responses every linked-data route shares: RDF with alternates, HTML pages, errors in the asked format."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from flask import Response, abort, render_template, request
+
+from ... import documents
+from ...describe import Description
+from ..http import validate
+from ..layout import page_language
+from ..live import NoRelease
+from . import context
+from .context import LiveRelease
+from .negotiate import FORMATS, HTML, Format, NotAcceptable, choose, offered
+from .views import page_query, settings
+
+MAX_PAGE = 1_000_000
+
+
+def prefixes() -> dict[str, str]:
+    s = settings()
+    return {"def": s.def_base, "graph": s.graph_base}
+
+
+def languages() -> tuple[str, ...]:
+    return ("en", "nl") if page_language() == "en" else ("nl", "en")
+
+
+def variant_url(path: str, fmt: Format, query: str = "") -> str:
+    """The URL that names one format whatever Accept says: the path with its extension."""
+    return f"{path}.{fmt.extension}{query}"
+
+
+def negotiated(
+    response: Response,
+    release: LiveRelease,
+    path: str,
+    fmt: Format,
+    query: str,
+    *,
+    by_extension: bool,
+) -> Response:
+    """Alternates, Content-Location, Vary and release validators (304 when the client has it)."""
+    links = [
+        f'<{variant_url(path, f, query)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS if f is not fmt
+    ]
+    response.headers["Link"] = ", ".join(links)
+    response.headers["Content-Location"] = variant_url(path, fmt, query)
+    if not by_extension:
+        response.vary.add("Accept")
+    if fmt is HTML:
+        response.vary.add("Cookie")
+    return validate(response, release.id, release.created, fmt.extension, page_language() if fmt is HTML else "")
+
+
+def rdf_response(body: bytes, fmt: Format, status: int = 200) -> Response:
+    mimetype = fmt.media_type
+    return Response(body, status=status, mimetype=mimetype, content_type=f"{mimetype}; charset=utf-8")
+
+
+def html_response(template: str, code: int = 200, **context: Any) -> Response:
+    return Response(render_template(template, **context), status=code, mimetype="text/html")
+
+
+def error(status: int, title: str, message: str, fmt: Format = HTML) -> Response:
+    """An error page for people, or a small hydra:Status document for machines."""
+    if fmt is HTML:
+        response = html_response("linked/error.html", status, status=status, title=title, message=message)
+    else:
+        body = documents.status_document(status, title, message, fmt.extension, prefixes())
+        response = rdf_response(body, fmt, status)
+    return response
+
+
+def not_acceptable(message: str) -> Response:
+    response = Response(f"406 Not Acceptable: {message}\nformats: {offered(media=True)}\n", 406, mimetype="text/plain")
+    response.vary.add("Accept")
+    return response
+
+
+def stop(response: Response) -> NoReturn:
+    abort(response)
+
+
+def start(extension: Format | None) -> tuple[Format, LiveRelease]:
+    """The format asked for and the live release; answers 406 or 503 (in that format) when there is none."""
+    try:
+        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
+    except NotAcceptable as exc:
+        stop(not_acceptable(str(exc)))
+    try:
+        return fmt, context.current()
+    except NoRelease as exc:
+        stop(error(503, "Service Unavailable", str(exc), fmt))
+
+
+def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
+    """(direction, property), page and the query string that keeps them: ``?in=<iri>&page=2``; 400 on bad input."""
+    for direction in ("out", "in"):
+        predicate = request.args.get(direction)
+        if predicate:
+            raw = request.args.get("page", "1")
+            if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+                stop(error(400, "Bad Request", f"page '{raw}' is not a page number; use page=1, 2, …", fmt))
+            page = int(raw)
+            return (direction, predicate), page, page_query(direction, predicate, page)
+    return None, 1, ""
+
+
+def rdf_document(description: Description, fmt: Format, path: str, extra: list[Any] | None = None) -> Response:
+    """The description in an RDF format, its page links pointing at the same format on the public base."""
+    doc_iri = settings().public_base + path
+    body = documents.document(
+        description,
+        fmt.extension,
+        f"{doc_iri}.{fmt.extension}",
+        lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
+        prefixes(),
+        extra,
+    )
+    return rdf_response(body, fmt)

@@ -1,0 +1,150 @@
+"""Descriptions turned into what templates show: words for IRIs, safe links, nested blank nodes.
+
+Links only go to http, https and mailto IRIs (a ``javascript:`` IRI is valid RDF but never an href),
+and IRIs under the public base become paths on this server, so pages work on any host.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app
+
+from ...config import Settings
+from ...describe import Description, Group, Label, Term, plain
+from ..layout import local_link
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def settings() -> Settings:
+    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+
+
+def href(iri: str) -> str | None:
+    """Where a link to this IRI goes, or None when it must be shown as text only."""
+    if not iri.lower().startswith(SAFE_SCHEMES):
+        return None
+    base = settings().public_base
+    if iri.startswith(base + "/id/"):
+        return doc_path(iri)
+    return local_link(iri)
+
+
+def doc_path(iri: str) -> str:
+    """``{base}/id/boom/1`` → ``/doc/boom/1`` (other IRIs under the base keep their path)."""
+    base = settings().public_base
+    if iri.startswith(base + "/id/"):
+        return "/doc/" + iri[len(base) + 4 :]
+    return local_link(iri)
+
+
+def page_query(direction: str, predicate: str, page: int) -> str:
+    """The query string of one page of one property: ``?in=<iri>&page=2``; page 0 is the whole collection."""
+    query = f"?{direction}={quote(predicate, safe='')}"
+    return query + (f"&page={page}" if page else "")
+
+
+@dataclass
+class TermView:
+    kind: str
+    text: str
+    value: str
+    href: str | None = None
+    lang: str = ""
+    datatype: str = ""
+    found: bool = True
+    nested: list[tuple[TermView, TermView]] = field(default_factory=list)
+
+
+@dataclass
+class GroupView:
+    predicate: TermView
+    direction: str
+    total: int
+    page: int
+    pages: int
+    rows: list[tuple[TermView, TermView]]  # (the other end, the graph it comes from)
+    #: The one graph every row comes from, shown once; None when the rows come from several.
+    graph: TermView | None = None
+
+    def page_url(self, page: int) -> str:
+        return page_query(self.direction, self.predicate.value, 0) + f"&page={page}"
+
+
+def term_view(term: Term, labels: dict[str, Label], nested: dict[str, list[Any]] | None = None) -> TermView:
+    if term.kind == "iri":
+        label = labels.get(term.value)
+        text = label.text if label else term.value
+        return TermView(
+            "iri",
+            text,
+            term.value,
+            href(term.value),
+            label.language if label else "",
+            found=bool(label and label.found),
+        )
+    if term.kind == "literal":
+        datatype = term.datatype
+        short = (
+            datatype.replace(XSD, "xsd:")
+            if datatype.startswith(XSD)
+            else (labels[datatype].text if datatype in labels else datatype)
+        )
+        if datatype == XSD + "string":
+            short = ""
+        return TermView("literal", term.value, term.value, None, term.language, short)
+    if term.kind == "bnode":
+        rows = [(term_view(p, labels), term_view(o, labels, nested)) for p, o in (nested or {}).pop(term.value, [])]
+        return TermView("bnode", "", term.value, None, nested=rows)
+    return TermView("graph", "", "")
+
+
+def groups_view(groups: list[Group], labels: dict[str, Label], nested: dict[str, list[Any]]) -> list[GroupView]:
+    """Statements from the datasets first, inferred ones after; each group in order of its property's label."""
+    inferred = settings().graph_base + "inferred"
+    views = []
+    for group in groups:
+        rows = []
+        for q in group.quads:
+            other = q.object if group.direction == "out" else q.subject
+            rows.append((term_view(plain(other), labels, nested), term_view(plain(q.graph_name), labels)))
+        predicate = term_view(Term("iri", group.predicate), labels)
+        graphs = {graph.value for _, graph in rows}
+        shared = rows[0][1] if len(graphs) == 1 and rows else None
+        views.append(GroupView(predicate, group.direction, group.total, group.page, group.pages, rows, shared))
+    return sorted(views, key=lambda v: (v.graph is not None and v.graph.value == inferred, v.predicate.text.lower()))
+
+
+def resource_view(description: Description) -> dict[str, Any]:
+    """Everything resource.html needs."""
+    nested: dict[str, list[Any]] = {}
+    for q in description.closure:
+        nested.setdefault(str(q.subject.value), []).append((plain(q.predicate), plain(q.object)))
+    labels = description.labels
+    outgoing = groups_view(description.outgoing, labels, nested)
+    incoming = groups_view(description.incoming, labels, nested)
+    label = labels.get(description.iri)
+    types = [term_view(Term("iri", t), labels) for t in description.types]
+    return {
+        "iri": description.iri,
+        "label": label.text if label else description.iri,
+        "label_lang": label.language if label else "",
+        "types": types,
+        "outgoing": [g for g in outgoing if g.predicate.value != RDF_TYPE or description.paged],
+        "incoming": incoming,
+        "wkt": description.wkt,
+        "paged": description.paged,
+    }
+
+
+def script_json(data: Any) -> str:
+    """JSON for a <script> element: '<', '>' and '&' escaped, so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
