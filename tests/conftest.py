@@ -67,7 +67,7 @@ def serve(settings: Settings, workers: int = 2, env: dict[str, str] | None = Non
         try:
             if requests.get(url + "/readyz", timeout=1).status_code == 200:
                 return Served(url, process)
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting to answer
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("server did not become ready in 30 s")

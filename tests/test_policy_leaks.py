@@ -134,3 +134,5 @@ def test_no_withheld_value_reaches_any_surface(case: dict) -> None:
         assert all(n >= case["threshold"] for n in published_counts), "a count below the threshold was published"
         kept = [row for row in case["table"] if row[-1] == "open"]
         assert all(any(row[0] in text for _, text in surfaces) for row in kept), "published rows must be found"
+        pages_read = [where for where, _ in surfaces if where.startswith("GET /doc/")]
+        assert len(pages_read) >= len(kept), "every published resource's document must be read"

@@ -6,6 +6,7 @@ except the store's own files is read; the store itself is read back through SPAR
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,10 @@ START_PAGES = ("/", "/register")
 #: RDF views of the register, by ?format=.
 REGISTER_FORMATS = ("ttl", "jsonld", "nt")
 _HREF = re.compile(r'href="([^"#]+)"')
+_LOC = re.compile(r"<loc>([^<]+)</loc>")
 _PAGE = 5000
+#: Every resource's document is read in these forms (the other RDF formats carry the same statements).
+DOCUMENT_FORMATS = ("", ".ttl", ".trig")
 
 
 def release_files(settings: Settings) -> Iterator[tuple[str, str]]:
@@ -30,7 +34,10 @@ def release_files(settings: Settings) -> Iterator[tuple[str, str]]:
     assert release is not None, "no live release"
     for path in sorted(release.path.rglob("*")):
         if path.is_file() and not path.is_relative_to(release.store_path):
-            yield str(path), path.read_bytes().decode("utf-8", "replace")
+            data = path.read_bytes()
+            if path.suffix == ".gz":  # dumps are gzipped: search what a reader gets out of them
+                data = gzip.decompress(data)
+            yield str(path), data.decode("utf-8", "replace")
 
 
 def report_files(settings: Settings) -> Iterator[tuple[str, str]]:
@@ -62,6 +69,24 @@ def pages(url: str, slugs: list[str]) -> Iterator[tuple[str, str]]:
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
 
 
+def documents(url: str, public_base: str) -> Iterator[tuple[str, str]]:
+    """The sitemap, and the document of every /id/ resource it lists, as a page and in RDF."""
+    sitemaps = [f"{url}/sitemap.xml"]
+    while sitemaps:
+        response = requests.get(sitemaps.pop(0), timeout=30)
+        yield f"GET sitemap ({response.status_code})", response.text
+        for loc in _LOC.findall(response.text):
+            path = loc[len(public_base) :] if loc.startswith(public_base) else urlparse(loc).path
+            if path.startswith("/sitemap"):
+                sitemaps.append(url + path)
+                continue
+            for form in DOCUMENT_FORMATS:
+                doc = path.replace("/id/", "/doc/", 1) + form
+                page = requests.get(url + doc, timeout=30)
+                assert page.status_code == 200, (doc, page.status_code)
+                yield f"GET {doc}", page.text
+
+
 def sparql_everything(
     url: str, shapes: tuple[str, ...] = ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o")
 ) -> Iterator[tuple[str, str]]:
@@ -87,6 +112,7 @@ def every_surface(settings: Settings, url: str, slugs: list[str], *extra: tuple[
         *release_files(settings),
         *report_files(settings),
         *pages(url, slugs),
+        *documents(url, settings.public_base),
         *sparql_everything(url),
         *extra,
     ]

@@ -23,7 +23,10 @@ GRAPH_LABELS = {
     "vocab": {"nl": "Vocabulaire", "en": "Vocabulary"},
     "catalog": {"nl": "Catalogus", "en": "Catalogue"},
     "inferred": {"nl": "Afgeleide gegevens", "en": "Inferred statements"},
+    "register": {"nl": "Register van uitzonderingen", "en": "Register of exceptions"},
 }
+#: Graphs that have a page of their own elsewhere on the site.
+GRAPH_PAGES = {"vocab": "/def/", "catalog": "/catalog", "register": "/register"}
 
 
 @dataclass

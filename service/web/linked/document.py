@@ -29,7 +29,7 @@ def iri_candidates(base: str, rest: str) -> list[str]:
     The mapper encodes every reserved character of a reference (``65+`` becomes ``65%2B``), so the path
     as the client sent it is tried first; the decoded form serves IRIs written by hand.
     """
-    if not rest or _HOSTILE.search(rest):
+    if not rest:
         return []
     raw = raw_path_tail(rest)
     forms = [raw] if raw else []
@@ -56,12 +56,14 @@ def doc(rest: str) -> ResponseReturnValue:
     paged, page, query = paging(fmt)
     s = settings()
     description = None
+    path = "/doc/" + stem
     for iri in iri_candidates(s.id_base, stem):
         found = release.describer.describe(iri, paged=paged, page=page, languages=languages())
         if found is not None and found.exists:
             description = found
+            # The document's own address as minted (percent-encoded), whatever form the client sent.
+            path = "/doc/" + iri[len(s.id_base) :]
             break
-    path = "/doc/" + stem
     if description is None:
         message = f"nothing is known about {s.id_base}{stem}; check the address, or search from the home page"
         response = error(404, "Not Found", message, fmt)

@@ -1,6 +1,6 @@
 """``/id/…`` names things, not documents: answer 303 See Other to the document, keeping the format asked for.
 
-``/graph/{name}`` (a named graph) is sent to the page of its dataset, or to the vocabulary.
+``/graph/{name}`` (a named graph) is sent to the page of its dataset, or to the page of what it holds.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def graph(name: str) -> ResponseReturnValue:
         return error(503, "Service Unavailable", str(exc))
     if name in release.datasets:
         return redirect(f"/doc/dataset/{name}", 303)
-    if name == "vocab":
-        return redirect("/def/", 303)
+    if name in context.GRAPH_PAGES:
+        return redirect(context.GRAPH_PAGES[name], 303)
     if name in context.GRAPH_LABELS:
         return redirect(f"/#graph-{name}", 303)
     return error(404, "Not Found", f"there is no named graph '{name}' in this release")
