@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,16 @@ class QueryPool:
         """Whether the query processes have no network (None before one has started)."""
         with self._lock:
             return self._idle[0].isolated if self._idle else None
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the ``limit`` query slots, for a query evaluated in the server process itself."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     def run(self, request: dict[str, Any], store_path: str, deadline: float) -> dict[str, Any]:
         if not self._slots.acquire(blocking=False):

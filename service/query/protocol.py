@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
 from . import lexical
@@ -108,6 +110,12 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> tuple[str | None,
     return BINDINGS_ALIASES.get(bindings, bindings), GRAPH_ALIASES.get(graph, graph), "accept"  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=512)
+def negotiate_header(accept_header: str, format_param: str | None) -> tuple[str | None, str | None, str]:
+    """``negotiate`` for a raw Accept header: clients send the same few headers, so each is worked out once."""
+    return negotiate(parse_accept_header(accept_header, MIMEAccept), format_param)
+
+
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(400, f"the request has {len(values)} '{name}' parameters; send exactly one")
@@ -175,7 +183,8 @@ def parse(request: Request, max_bytes: int) -> QueryRequest:
         raise ProtocolError(400, "the query is empty: send ?query=SELECT … or POST application/sparql-query")
     check_text(query)
     given = "default-graph-uri" in params or "named-graph-uri" in params
-    bindings, graph, chosen_by = negotiate(request.accept_mimetypes, _single(params.getlist("format"), "format"))
+    accept = request.headers.get("Accept", "")
+    bindings, graph, chosen_by = negotiate_header(accept, _single(params.getlist("format"), "format"))
     return QueryRequest(
         query=query,
         default_graphs=_graphs(params, given, "default-graph-uri"),

@@ -39,12 +39,19 @@ def release_etag(release_id: str, *variant: str) -> str:
     return digest[:32]
 
 
+#: Request headers that can turn an answer into 304 or 412; without any, there is nothing to check.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
-    """Set ETag and Last-Modified from the release and answer 304 (or a Range) when the client already has it."""
+    """Set ETag and Last-Modified from the release and answer 304 (or 412) when the client already has it."""
     response.set_etag(release_etag(release_id, *variant))
     if created is not None:
         response.last_modified = created
     response.headers.setdefault("X-Openbaar-Release", release_id)
+    environ = request.environ
+    if not any(name in environ for name in _CONDITIONAL):
+        return response
     return response.make_conditional(request)
 
 
