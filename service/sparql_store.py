@@ -231,11 +231,13 @@ def _json(variables: list[str], rows: list[Any], cut_at: int | None) -> bytes:
     bindings = [
         {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None} for row in rows
     ]
-    doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    doc: dict[str, Any] = {"head": {"vars": variables}}
     if cut_at is not None:
-        # Not part of SPARQL JSON; parsers ignore unknown keys, people and scripts can check it.
+        # Not part of SPARQL JSON; people and scripts can check it. Before "results", because streaming
+        # parsers (pyoxigraph's among them) refuse anything after the bindings.
         doc["truncated"] = True
         doc["rowLimit"] = cut_at
+    doc["results"] = {"bindings": bindings}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
