@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from service.query import protocol
+from service.sparql_store import GRAPH_FORMATS as RDF_PARSERS
 
 from .conftest import Served
 from .test_sparql_limits import evaluations
@@ -33,14 +34,6 @@ RESULT_PARSERS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-RDF_PARSERS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 
 
