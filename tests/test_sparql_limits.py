@@ -262,8 +262,9 @@ def test_killed_query_processes_and_server_workers_are_replaced(home: Settings) 
             deadline = time.monotonic() + 20
             victims: list[psutil.Process] = []
             while time.monotonic() < deadline and not victims:
-                time.sleep(0.1)  # a query running longer than a moment is lowered to nice 19: that one
-                victims = [p for p in query_processes(served) if p.nice() == 19]
+                before = {p: p.cpu_times().user for p in query_processes(served)}
+                time.sleep(0.3)  # the one evaluating uses the CPU meanwhile; the idle ones do not
+                victims = [p for p, user in before.items() if p.cpu_times().user - user > 0.1]
             assert victims, "no long-running query process found"
             for victim in victims:
                 victim.send_signal(signal.SIGKILL)
@@ -302,6 +303,29 @@ def test_a_new_release_empties_the_cache(tight: Served, home: Settings) -> None:
     assert third.headers["X-Openbaar-Release"] != first.headers["X-Openbaar-Release"]
     assert third.headers["ETag"] != first.headers["ETag"]
     assert third.json() == first.json()
+
+
+def test_long_queries_make_way_only_for_other_queries(tight: Served) -> None:
+    """A heavy query alone keeps normal CPU priority; with another in flight, both are lowered (nice 19)."""
+
+    def busy_nice_values() -> list[int]:
+        """The priority of each query process that is evaluating right now (using the CPU)."""
+        before = {p: p.cpu_times().user for p in query_processes(tight)}
+        time.sleep(0.8)
+        return [p.nice() for p, user in before.items() if p.is_running() and p.cpu_times().user - user > 0.02]
+
+    with ThreadPoolExecutor(2) as pool:
+        alone = pool.submit(post, tight, CARTESIAN + " # alone")
+        time.sleep(0.6)
+        seen_alone = busy_nice_values()
+        assert alone.result().status_code == 504
+    with ThreadPoolExecutor(2) as pool:
+        pair = [pool.submit(post, tight, CARTESIAN + f" # pair {i}") for i in range(2)]
+        time.sleep(0.6)
+        seen_together = busy_nice_values()
+        assert [f.result().status_code for f in pair] == [504, 504]
+    assert seen_alone == [0], seen_alone
+    assert seen_together == [19, 19], seen_together
 
 
 def test_threads_stay_free_for_cheap_routes_while_queries_run(tight: Served) -> None:
