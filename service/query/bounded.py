@@ -35,17 +35,17 @@ _PROLOGUE = ("PREFIX", "BASE")
 def _tokens(query: str) -> list[tuple[str, str]] | None:
     """(kind, text) per token, comments and white space dropped; None when some text is not a known token."""
     out: list[tuple[str, str]] = []
-    position, end = 0, len(query)
-    while position < end:
-        match = _TOKEN.match(query, position)
-        if match is None:
+    covered = 0
+    for match in _TOKEN.finditer(query):
+        if match.start() != covered:  # finditer skipped something no token matches
             return None
-        kind = match.lastgroup or ""
-        if kind != "space":
-            text = match.group()
-            out.append(("kw", text.upper()) if kind == "word" else (kind, text))
-        position = match.end()
-    return out
+        covered = match.end()
+        kind = match.lastgroup
+        if kind == "word":
+            out.append(("kw", match.group().upper()))
+        elif kind != "space":
+            out.append((kind, match.group()))  # type: ignore[arg-type]
+    return out if covered == len(query) else None
 
 
 class _Reader:

@@ -199,15 +199,16 @@ def check_text(query: str) -> None:
     """Refuse, before any evaluation, what must never reach the store."""
     if "\x00" in query:
         raise ProtocolError(400, "the query contains a NUL character; remove it")
-    keyword = lexical.update_keyword(query)
+    text = lexical.blank_opaque(query)  # one pass for all three checks
+    keyword = lexical.update_keyword(text, blanked=True)
     if keyword:
         raise ProtocolError(
             400, f"{keyword} is a SPARQL Update operation; this endpoint is read-only and answers queries only"
         )
-    if lexical.uses_service(query):
+    if lexical.uses_service(text, blanked=True):
         raise ProtocolError(
             400, "SERVICE (federated query) is not allowed on this endpoint: it never fetches other endpoints"
         )
-    depth = lexical.nesting_depth(query)
+    depth = lexical.nesting_depth(text, blanked=True)
     if depth > lexical.MAX_NESTING:
         raise ProtocolError(400, f"the query nests {depth} levels deep; the limit is {lexical.MAX_NESTING}")

@@ -60,8 +60,8 @@ def _wants_gzip(req: Request, response: Response) -> bool:
         return False
     if response.status_code not in (200, 404, 400, 406) or "Content-Encoding" in response.headers:
         return False
-    if "gzip" not in req.accept_encodings:
-        return False
+    if "gzip" not in req.headers.get("Accept-Encoding", "").lower() or "gzip" not in req.accept_encodings:
+        return False  # the first test spares parsing the header when gzip is not even named
     media = response.mimetype or ""
     return media.startswith(COMPRESSIBLE) and (response.content_length or 0) >= GZIP_MIN_BYTES
 
