@@ -174,7 +174,7 @@ class QueryPool:
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
-        """One of the ``limit`` query slots, for a query evaluated in the server process itself."""
+        """One of the ``limit`` query slots, wherever the query is evaluated; Busy when none is free."""
         if not self._slots.acquire(blocking=False):
             raise Busy
         with self._lock:
