@@ -28,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psutil
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
@@ -52,11 +54,24 @@ DASHBOARD = [
 ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a server and all its processes (workers, query processes)."""
+    total = 0.0
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 class Client:
     """One keep-alive connection per thread; returns (status, seconds) per request."""
 
-    def __init__(self, port: int, path: str) -> None:
-        self.port, self.path = port, path
+    def __init__(self, port: int, path: str, pid: int = 0) -> None:
+        self.port, self.path, self.pid = port, path, pid
         self.local = threading.local()
 
     def get(self, query: str, accept: str = JSON, timeout: float = 120) -> tuple[int, float]:
@@ -169,8 +184,12 @@ def tree_iris(port: int, n: int) -> list[str]:
 def side_by_side(
     name: str, target: float, measure: Callable[[Client], tuple[float, float, list[int]]], ours: Client, ref: Client
 ) -> None:
+    o_cpu = cpu_seconds(ours.pid)
     o_rate, o_p99, o_status = measure(ours)
+    o_cpu = (cpu_seconds(ours.pid) - o_cpu) / len(o_status)
+    r_cpu = cpu_seconds(ref.pid)
     r_rate, r_p99, r_status = measure(ref)
+    r_cpu = (cpu_seconds(ref.pid) - r_cpu) / len(r_status)
     ratio = o_rate / r_rate
     mark = "ok" if ratio >= target else "BELOW TARGET"
     print(
@@ -178,6 +197,8 @@ def side_by_side(
         f" | oxigraph {r_rate:8.1f}/s p99 {r_p99 * 1000:8.1f} ms"
         f" | ratio {ratio:5.2f}x (target >= {target}x) {mark}"
     )
+    # Throughput shares two cores with the client and with other users; CPU per request does not.
+    print(f"  server CPU per request: ours {o_cpu * 1e6:,.0f} us, oxigraph {r_cpu * 1e6:,.0f} us")
     bad = [s for s in o_status + r_status if s != 200]
     if bad:
         print(f"  non-200 answers: {len(bad)} ({sorted(set(bad))})")
@@ -196,7 +217,7 @@ def main() -> None:
     ours_proc, ours_port = start_ours(home, {})
     ref_proc, ref_port = start_oxigraph(store)
     try:
-        ours, ref = Client(ours_port, "/sparql"), Client(ref_port, "/query")
+        ours, ref = Client(ours_port, "/sparql", ours_proc.pid), Client(ref_port, "/query", ref_proc.pid)
         iris = tree_iris(ref_port, 2 * args.points)
         points = [f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}" for iri in iris]
         halves = iter((points[: args.points], points[args.points :]))

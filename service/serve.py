@@ -57,6 +57,8 @@ def gunicorn_options(host: str, port: int, workers: int, settings: Settings | No
         "graceful_timeout": 10,
         # The longest request line gunicorn allows; a longer GET gets its 414 (POST takes any query size).
         "limit_request_line": 8190,
+        # Each worker touches its heartbeat file on every loop; on tmpfs that is a memory write, not a disk one.
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",

@@ -1,8 +1,9 @@
 """Store-level SPARQL evaluation for the query processes: the dataset, the row cap and the result documents.
 
-Beside ``store.py``, the only other module that imports pyoxigraph. SELECT documents are written here
+Beside ``store.py``, the only other module that imports pyoxigraph. Capped documents are written here
 rather than by pyoxigraph's serializer because that one always writes every row, and a cut must be
-announced inside the document (JSON) as well as in a header.
+announced inside the document (JSON) as well as in a header. ``small_document`` lets pyoxigraph's own
+(faster) writer do the job when the document is too small to hold more rows than the cap.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -63,7 +64,6 @@ class Document:
 
     media: str
     body: bytes
-    rows: int
     truncated: bool
 
 
@@ -119,13 +119,13 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
     if bindings_media is None:
         raise NotAcceptable("bindings")
     if isinstance(result, ox.QueryBoolean):
-        return Document(bindings_media, result.serialize(format=_BOOLEAN_FORMATS[bindings_media]), 1, False)
+        return Document(bindings_media, result.serialize(format=_BOOLEAN_FORMATS[bindings_media]), False)
     variables = [v.value for v in result.variables]
     rows = list(islice(result, row_limit + 1))
     truncated = len(rows) > row_limit
     del rows[row_limit:]
     writer = _WRITERS[bindings_media]
-    return Document(bindings_media, writer(variables, rows, row_limit if truncated else None), len(rows), truncated)
+    return Document(bindings_media, writer(variables, rows, row_limit if truncated else None), truncated)
 
 
 #: Prefixes for readable Turtle and TriG (graph results carry no prefixes of their own).
@@ -150,7 +150,56 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
     body = ox.serialize(items, format=GRAPH_FORMATS[media], prefixes=prefixes)
-    return Document(media, body, len(triples), truncated)
+    return Document(media, body, truncated)
+
+
+class _Full(Exception):
+    """The document has grown past its byte budget."""
+
+
+class _Budget:
+    """A binary sink that refuses to grow past ``limit`` bytes; pyoxigraph stops writing (and evaluating) then."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        if len(self.data) > self.limit:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def small_document(
+    run: Callable[[], Any], bindings_media: str | None, graph_media: str | None, row_limit: int
+) -> Document:
+    """pyoxigraph's writer when the whole document fits in ``row_limit`` bytes, else ``document`` on a new run.
+
+    Every result row (or triple) takes at least one byte in every format, so a document of at most
+    ``row_limit`` bytes cannot hold more rows than the cap. Only for queries that are cheap to run twice.
+    """
+    result = run()
+    if isinstance(result, ox.QuerySolutions) and bindings_media is not None:
+        native = _BOOLEAN_FORMATS[bindings_media]
+        media = bindings_media
+    elif isinstance(result, ox.QueryTriples) and graph_media is not None:
+        native, media = GRAPH_FORMATS[graph_media], graph_media
+    else:
+        return document(result, bindings_media, graph_media, row_limit)
+    sink = _Budget(row_limit)
+    try:
+        if isinstance(result, ox.QuerySolutions):
+            result.serialize(sink, format=native)
+        else:
+            prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
+            ox.serialize(result, sink, format=native, prefixes=prefixes)
+    except _Full:
+        return document(run(), bindings_media, graph_media, row_limit)
+    return Document(media, bytes(sink.data), False)
 
 
 # --- SELECT documents -------------------------------------------------------------------------------
@@ -182,11 +231,13 @@ def _json(variables: list[str], rows: list[Any], cut_at: int | None) -> bytes:
     bindings = [
         {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None} for row in rows
     ]
-    doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    doc: dict[str, Any] = {"head": {"vars": variables}}
     if cut_at is not None:
-        # Not part of SPARQL JSON; parsers ignore unknown keys, people and scripts can check it.
+        # Not part of SPARQL JSON; people and scripts can check it. Before "results", because streaming
+        # parsers (pyoxigraph's among them) refuse anything after the bindings.
         doc["truncated"] = True
         doc["rowLimit"] = cut_at
+    doc["results"] = {"bindings": bindings}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import Settings
 from ..releases import Release, live_release, live_release_id
+from . import bounded, worker
 from .cache import ResultCache
 from .pool import Busy, DeadlineExceeded, QueryPool, WorkerLost
 from .protocol import ProtocolError, QueryRequest
@@ -22,9 +23,10 @@ class Outcome:
 
     media: str
     body: bytes
-    rows: int
     truncated: bool
     cached: bool
+    #: Evaluated in the server process (a bounded query, see ``bounded``) rather than in a query process.
+    inline: bool = False
 
 
 class LiveRelease:
@@ -53,23 +55,31 @@ class LiveRelease:
 
 
 class QueryService:
-    """Runs protocol requests against the live release: from the cache when it can, else in a query process."""
+    """Runs protocol requests against the live release: from the cache when it can, in this process when the
+    query's cost is bounded by the row cap, else in a killable query process."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.live = LiveRelease(settings)
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency)
+        self.releases = worker.Releases()
 
     def warm(self) -> None:
         release = self.live.current()
         self.pool.warm(str(release.store_path) if release else None)
 
+    def runs_inline(self, request: QueryRequest) -> bool:
+        """Protocol graph parameters take the query off the fast path: it only knows the union default graph."""
+        if request.default_graphs is not None or request.named_graphs is not None:
+            return False
+        return bounded.is_bounded(request.query, self.settings.result_row_limit)
+
     def execute(self, request: QueryRequest, release: Release) -> Outcome:
         key = (request.digest(), request.bindings_media, request.graph_media)
         hit = self.cache.get(release.id, key)
         if hit is not None:
-            return Outcome(hit.media, hit.body, hit.rows, hit.truncated, cached=True)
+            return Outcome(hit.media, hit.body, hit.truncated, True, hit.inline)
         message: dict[str, Any] = {
             "store": str(release.store_path),
             "query": request.query,
@@ -80,10 +90,16 @@ class QueryService:
             "graph_media": request.graph_media,
             "row_limit": self.settings.result_row_limit,
         }
-        reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
+        inline = self.runs_inline(request)
+        if inline:
+            # The query processes' own evaluation, called here: same documents, no pipe, no deadline needed.
+            with self.pool.slot():
+                reply = worker.handle(self.releases, {**message, "bounded": True})
+        else:
+            reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
         if not reply["ok"]:
             raise _refusal(reply, request)
-        outcome = Outcome(reply["media"], reply["body"], reply["rows"], reply["truncated"], cached=False)
+        outcome = Outcome(reply["media"], reply["body"], reply["truncated"], False, inline)
         self.cache.put(release.id, key, outcome, len(outcome.body))
         return outcome
 

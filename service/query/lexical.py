@@ -28,9 +28,9 @@ def blank_opaque(query: str) -> str:
     return _OPAQUE.sub(" ", query)
 
 
-def uses_service(query: str) -> bool:
+def uses_service(query: str, *, blanked: bool = False) -> bool:
     """SERVICE would make the store fetch a URL, in any spelling of the keyword."""
-    return bool(_SERVICE.search(blank_opaque(query)))
+    return bool(_SERVICE.search(query if blanked else blank_opaque(query)))
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -38,21 +38,25 @@ def has_dataset_clause(query: str) -> bool:
     return bool(_FROM.search(blank_opaque(query)))
 
 
-def update_keyword(query: str) -> str | None:
+def update_keyword(query: str, *, blanked: bool = False) -> str | None:
     """The update operation the text starts with (after its prologue), if it is one."""
-    text = blank_opaque(query)
+    text = query if blanked else blank_opaque(query)
     match = _FIRST_WORD.match(text, _PROLOGUE.match(text).end())  # type: ignore[union-attr]
     word = match.group(0).upper() if match else ""
     return word if word in UPDATE_KEYWORDS else None
 
 
-def nesting_depth(query: str) -> int:
+_BRACKETS = re.compile(r"[(){}\[\]]+")
+
+
+def nesting_depth(query: str, *, blanked: bool = False) -> int:
     """Deepest nesting of brackets, braces and parentheses."""
     depth = deepest = 0
-    for char in blank_opaque(query):
-        if char in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")}]":
-            depth -= 1
+    for run in _BRACKETS.findall(query if blanked else blank_opaque(query)):
+        for char in run:
+            if char in "({[":
+                depth += 1
+                deepest = max(deepest, depth)
+            else:
+                depth -= 1
     return deepest

@@ -1,8 +1,9 @@
 """Query processes a server process can kill: the deadline, the concurrency limit and crash replacement.
 
 pyoxigraph cannot cancel a running query, so each query runs in a child process that is killed at the
-deadline and replaced. A query that runs longer than a moment is lowered in CPU priority, so a flood
-of heavy queries leaves cheap ones quick; its priority is restored when it ends.
+deadline and replaced. A query that runs longer than a moment while other queries are in flight is
+lowered in CPU priority, so a flood of heavy queries leaves cheap ones quick; its priority is restored
+when it ends. A heavy query alone keeps normal priority: there is nobody of ours to make way for.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,10 @@ log = logging.getLogger(__name__)
 
 #: The folder holding the ``service`` package, so a query process imports the same code as its server.
 _CODE_ROOT = str(Path(__file__).resolve().parents[2])
-#: A query still running after this long is lowered to the lowest CPU priority.
+#: A query still running after this long is lowered to the lowest CPU priority, once others are in flight.
 DEMOTE_AFTER = 0.3
+#: How often a long query checks whether others have arrived.
+CROWD_CHECK = 0.1
 LOW_PRIORITY = 19
 SPAWN_TIMEOUT = 60.0
 
@@ -66,18 +70,24 @@ class QueryProcess:
         self.low_priority = False
         self.last_used = time.monotonic()
 
-    def call(self, request: dict[str, Any], deadline: float) -> dict[str, Any]:
+    def call(
+        self, request: dict[str, Any], deadline: float, crowded: Callable[[], bool] = lambda: True
+    ) -> dict[str, Any]:
         """Send one query and wait for its document until ``deadline`` seconds from now."""
         started = time.monotonic()
         try:
             write_frame(self.popen.stdin, request)  # type: ignore[arg-type]
-            try:
-                return self.reader.read(started + min(DEMOTE_AFTER, deadline))
-            except TimedOut:
-                if deadline <= DEMOTE_AFTER:
-                    raise
-            self._set_priority(LOW_PRIORITY)
-            return self.reader.read(started + deadline)
+            until = started + min(DEMOTE_AFTER, deadline)
+            while True:
+                try:
+                    return self.reader.read(until)
+                except TimedOut:
+                    if until >= started + deadline:
+                        raise
+                if not self.low_priority and crowded():
+                    self._set_priority(LOW_PRIORITY)
+                step = started + deadline if self.low_priority else time.monotonic() + CROWD_CHECK
+                until = min(step, started + deadline)
         except TimedOut:
             self.kill()
             raise DeadlineExceeded from None
@@ -127,6 +137,7 @@ class QueryPool:
     def __init__(self, *, warm: int, limit: int, idle_seconds: float = 60.0) -> None:
         self.warm_count, self.limit, self.idle_seconds = warm, limit, idle_seconds
         self._slots = threading.BoundedSemaphore(limit)
+        self._in_flight = 0
         self._lock = threading.Lock()
         self._idle: list[QueryProcess] = []
         self._alive = 0
@@ -161,21 +172,35 @@ class QueryPool:
         with self._lock:
             return self._idle[0].isolated if self._idle else None
 
-    def run(self, request: dict[str, Any], store_path: str, deadline: float) -> dict[str, Any]:
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the ``limit`` query slots, wherever the query is evaluated; Busy when none is free."""
         if not self._slots.acquire(blocking=False):
             raise Busy
+        with self._lock:
+            self._in_flight += 1
         try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+            self._slots.release()
+
+    def crowded(self) -> bool:
+        """More than one query of this server process in flight."""
+        return self._in_flight > 1
+
+    def run(self, request: dict[str, Any], store_path: str, deadline: float) -> dict[str, Any]:
+        with self.slot():
             self._store_path = store_path
             process = self._take(store_path)
             try:
-                reply = process.call(request, deadline)
+                reply = process.call(request, deadline, self.crowded)
             except (DeadlineExceeded, WorkerLost):
                 self._lost()
                 raise
             self._give_back(process)
             return reply
-        finally:
-            self._slots.release()
 
     def _take(self, store_path: str) -> QueryProcess:
         with self._lock:

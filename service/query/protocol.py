@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
 from . import lexical
@@ -108,6 +110,12 @@ def negotiate(accept: MIMEAccept, format_param: str | None) -> tuple[str | None,
     return BINDINGS_ALIASES.get(bindings, bindings), GRAPH_ALIASES.get(graph, graph), "accept"  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=512)
+def negotiate_header(accept_header: str, format_param: str | None) -> tuple[str | None, str | None, str]:
+    """``negotiate`` for a raw Accept header: clients send the same few headers, so each is worked out once."""
+    return negotiate(parse_accept_header(accept_header, MIMEAccept), format_param)
+
+
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(400, f"the request has {len(values)} '{name}' parameters; send exactly one")
@@ -175,7 +183,8 @@ def parse(request: Request, max_bytes: int) -> QueryRequest:
         raise ProtocolError(400, "the query is empty: send ?query=SELECT … or POST application/sparql-query")
     check_text(query)
     given = "default-graph-uri" in params or "named-graph-uri" in params
-    bindings, graph, chosen_by = negotiate(request.accept_mimetypes, _single(params.getlist("format"), "format"))
+    accept = request.headers.get("Accept", "")
+    bindings, graph, chosen_by = negotiate_header(accept, _single(params.getlist("format"), "format"))
     return QueryRequest(
         query=query,
         default_graphs=_graphs(params, given, "default-graph-uri"),
@@ -190,15 +199,16 @@ def check_text(query: str) -> None:
     """Refuse, before any evaluation, what must never reach the store."""
     if "\x00" in query:
         raise ProtocolError(400, "the query contains a NUL character; remove it")
-    keyword = lexical.update_keyword(query)
+    text = lexical.blank_opaque(query)  # one pass for all three checks
+    keyword = lexical.update_keyword(text, blanked=True)
     if keyword:
         raise ProtocolError(
             400, f"{keyword} is a SPARQL Update operation; this endpoint is read-only and answers queries only"
         )
-    if lexical.uses_service(query):
+    if lexical.uses_service(text, blanked=True):
         raise ProtocolError(
             400, "SERVICE (federated query) is not allowed on this endpoint: it never fetches other endpoints"
         )
-    depth = lexical.nesting_depth(query)
+    depth = lexical.nesting_depth(text, blanked=True)
     if depth > lexical.MAX_NESTING:
         raise ProtocolError(400, f"the query nests {depth} levels deep; the limit is {lexical.MAX_NESTING}")

@@ -42,37 +42,50 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-class _Releases:
-    """The one release store this process has open; reopened when the live release changes."""
+class Releases:
+    """The one release store a process has open; reopened when the live release changes.
+
+    Thread-safe: a server process shares one among the threads that evaluate bounded queries in-process.
+    """
 
     def __init__(self) -> None:
-        self.path: str | None = None
-        self.store: Any = None
+        self._open: tuple[str, Any] | None = None
+        self._lock = threading.Lock()
 
     def get(self, path: str) -> Any:
         from .. import sparql_store
 
-        if path != self.path:
-            self.store = None
-            self.store = sparql_store.open_release(Path(path))
-            self.path = path
-        return self.store
+        current = self._open
+        if current is not None and current[0] == path:
+            return current[1]
+        with self._lock:
+            if self._open is None or self._open[0] != path:
+                self._open = None  # let go of the old release before opening the new one
+                self._open = (path, sparql_store.open_release(Path(path)))
+            return self._open[1]
 
 
-def handle(releases: _Releases, request: dict[str, Any]) -> dict[str, Any]:
+def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
     from .. import sparql_store
 
     started = time.perf_counter()
     try:
         store = releases.get(request["store"])
-        result = sparql_store.evaluate(
-            store,
-            request["query"],
-            default_graphs=request["default_graphs"],
-            named_graphs=request["named_graphs"],
-            union_default=request["union_default"],
-        )
-        doc = sparql_store.document(result, request["bindings_media"], request["graph_media"], request["row_limit"])
+
+        def run() -> Any:
+            return sparql_store.evaluate(
+                store,
+                request["query"],
+                default_graphs=request["default_graphs"],
+                named_graphs=request["named_graphs"],
+                union_default=request["union_default"],
+            )
+
+        media = (request["bindings_media"], request["graph_media"], request["row_limit"])
+        if request.get("bounded"):
+            doc = sparql_store.small_document(run, *media)
+        else:
+            doc = sparql_store.document(run(), *media)
     except sparql_store.QueryInputError as exc:
         return {"ok": False, "status": 400, "message": str(exc)}
     except sparql_store.NotAcceptable as exc:
@@ -83,7 +96,6 @@ def handle(releases: _Releases, request: dict[str, Any]) -> dict[str, Any]:
         "ok": True,
         "media": doc.media,
         "body": doc.body,
-        "rows": doc.rows,
         "truncated": doc.truncated,
         "seconds": time.perf_counter() - started,
     }
@@ -94,7 +106,7 @@ def main(argv: list[str]) -> None:
     _exit_with_parent()
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt the frame stream
-    releases = _Releases()
+    releases = Releases()
     if argv and argv[0]:
         with contextlib.suppress(OSError):  # reported on the first query that needs it
             releases.get(argv[0])

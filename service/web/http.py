@@ -39,8 +39,12 @@ def release_etag(release_id: str, *variant: str) -> str:
     return digest[:32]
 
 
+#: Request headers that can turn an answer into 304 or 412; without any, there is nothing to check.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
-    """Set ETag and Last-Modified from the release and answer 304 (or a Range) when the client already has it."""
+    """Set ETag and Last-Modified from the release; answer 304 (or 412, or a Range) when the client has it."""
     etag = release_etag(release_id, *variant)
     # A gzipped copy carries "<etag>-gz" (see _gzip); a client revalidating it must get its 304 too.
     gzipped = etag + "-gz"
@@ -48,6 +52,9 @@ def validate(response: Response, release_id: str, created: datetime | None, *var
     if created is not None:
         response.last_modified = created
     response.headers.setdefault("X-Openbaar-Release", release_id)
+    environ = request.environ
+    if not any(name in environ for name in _CONDITIONAL):
+        return response
     return response.make_conditional(request)
 
 
@@ -56,8 +63,8 @@ def _wants_gzip(req: Request, response: Response) -> bool:
         return False
     if response.status_code not in (200, 404, 400, 406) or "Content-Encoding" in response.headers:
         return False
-    if "gzip" not in req.accept_encodings:
-        return False
+    if "gzip" not in req.headers.get("Accept-Encoding", "").lower() or "gzip" not in req.accept_encodings:
+        return False  # the first test spares parsing the header when gzip is not even named
     media = response.mimetype or ""
     return media.startswith(COMPRESSIBLE) and (response.content_length or 0) >= GZIP_MIN_BYTES
 

@@ -38,6 +38,11 @@ QUERIES = Counter(
 CACHE = Counter("openbaar_sparql_cache", "SPARQL result cache lookups, by result (hit or miss).", ["result"])
 TRUNCATED = Counter("openbaar_sparql_truncated", "SPARQL results cut at the row limit.")
 TIMEOUTS = Counter("openbaar_sparql_timeouts", "SPARQL queries stopped at the deadline.")
+EVALUATIONS = Counter(
+    "openbaar_sparql_evaluations",
+    "SPARQL queries evaluated, by where: inline (bounded by the row cap, in the server process) or process.",
+    ["where"],
+)
 
 
 class _LiveReleaseCollector(Collector):
@@ -61,7 +66,7 @@ def _registry(settings: Settings) -> CollectorRegistry:
         MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS):
+        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS):
             registry.register(collector)
     registry.register(_LiveReleaseCollector(settings))
     return registry

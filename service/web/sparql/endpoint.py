@@ -6,9 +6,12 @@ protocol requests and outcomes into HTTP.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from ...config import Settings
 from ...query import protocol
@@ -16,7 +19,7 @@ from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, Worke
 from ...query.protocol import ProtocolError, QueryRequest
 from ...releases import Release
 from .. import http
-from ..metrics import CACHE, QUERIES, TIMEOUTS, TRUNCATED
+from ..metrics import CACHE, EVALUATIONS, QUERIES, TIMEOUTS, TRUNCATED
 from . import bp, description, examples
 
 HTML = "text/html"
@@ -53,11 +56,17 @@ def live_or_error() -> Release | Response:
     return release
 
 
+@lru_cache(maxsize=512)
+def _browser(accept_header: str) -> bool:
+    """Whether an Accept header asks for the editor; clients send the same few headers, each worked out once."""
+    return wants_html(parse_accept_header(accept_header, MIMEAccept), protocol.BINDINGS + protocol.GRAPHS)
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> ResponseReturnValue:
     if request.method == "GET" and "query" not in request.args:
         return _describe()
-    browser = wants_html(request.accept_mimetypes, protocol.BINDINGS + protocol.GRAPHS)
+    browser = _browser(request.headers.get("Accept", ""))
     if request.method == "GET" and "format" not in request.args and browser:
         return _editor()  # the editor reads ?query= from its URL and runs it
     try:
@@ -126,6 +135,8 @@ def _not_modified(tag: str, release: Release, created: object) -> Response:
 def _result(outcome: Outcome, release: Release, created: object, variant: tuple[str, ...]) -> Response:
     QUERIES.labels("cached" if outcome.cached else "ok").inc()
     CACHE.labels("hit" if outcome.cached else "miss").inc()
+    if not outcome.cached:
+        EVALUATIONS.labels("inline" if outcome.inline else "process").inc()
     response = Response(outcome.body, mimetype=outcome.media)
     if outcome.truncated:
         TRUNCATED.inc()
