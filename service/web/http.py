@@ -39,8 +39,14 @@ def release_etag(release_id: str, *variant: str) -> str:
     return digest[:32]
 
 
-#: Request headers that can turn an answer into 304 or 412; without any, there is nothing to check.
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+#: Request headers that can turn an answer into 304, 412 or 206; without any, there is nothing to check.
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+)
 
 
 def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
