@@ -74,12 +74,34 @@ def dataset_context(release: LiveRelease, description: Description, stem: str) -
             "description": _text(description, DCT + "description", lang),
             "triples": entry.get("triples", 0),
             "sources": entry.get("sources", []),
-            "withheld": entry.get("withheld", []),
+            "withheld": exception_lines(entry.get("policy") or {}, lang),
             "classes": classes,
             "graph": graph,
         },
         "schema_json": script_json(schema),
     }
+
+
+def exception_lines(policy: dict[str, Any], lang: str) -> list[str]:
+    """What a dataset's policy withholds, one readable line per exception (the register has the full record)."""
+    nl = lang == "nl"
+    lines = []
+    if policy.get("dataset"):
+        lines.append(("De hele dataset" if nl else "The whole dataset") + f" (Woo {policy['dataset']['ground']})")
+    for column in policy.get("columns", []):
+        lines.append(("kolom" if nl else "column") + f" '{column['column']}' (Woo {column['ground']})")
+    for row in policy.get("rows", []):
+        lines.append(("rijen waar" if nl else "rows where") + f" {row['condition']} (Woo {row['ground']})")
+    for aggregate in policy.get("aggregates", []):
+        by = " × ".join(aggregate["by"])
+        small = aggregate["threshold"]
+        text = (
+            f"alleen als aantallen per {by}; aantallen onder {small} zijn geheim"
+            if nl
+            else f"only as counts per {by}; counts under {small} are secret"
+        )
+        lines.append(f"{text} (Woo {aggregate['ground']})")
+    return lines
 
 
 def _licence(release: LiveRelease, distribution: Any) -> list[Any]:

@@ -10,6 +10,7 @@ from ...search import COUNT_CAP
 from ..http import validate
 from ..live import NoRelease
 from . import context
+from .dataset import exception_lines
 from .respond import error, html_response, languages
 from .views import term_view
 
@@ -34,7 +35,7 @@ def home() -> ResponseReturnValue:
                 "slug": slug,
                 "title": title.get(lang) or title.get("nl") or slug,
                 "triples": entry.get("triples", 0),
-                "withheld": len(entry.get("withheld", [])),
+                "withheld": len(exception_lines(entry.get("policy") or {}, lang)),
             }
         )
     graphs = [
