@@ -34,6 +34,18 @@ class Settings:
     chunk_rows: int = 4096
     #: Publisher of every dataset: the TOOI IRI of the municipality.
     publisher: str = "https://identifier.overheid.nl/tooi/id/gemeente/gm0014"
+    #: The publisher's name as the catalogue states it (foaf:name), and the catalogue's contact address.
+    publisher_name: str = "gemeente Groningen"
+    contact_email: str = "opendata@groningen.nl"
+    #: Datasets per page of /catalog; beyond it the catalogue pages with hydra next/last links.
+    catalog_page_size: int = 50
+    #: Write gzipped dumps (N-Triples, N-Quads, Turtle) into each release; gzip level 1-9.
+    dumps: bool = True
+    dump_gzip_level: int = 3
+    #: data.overheid.nl Aanlever API: base URL and API client credentials (set these in the environment).
+    aanlever_url: str = "https://data.overheid.nl"
+    aanlever_client_id: str = ""
+    aanlever_api_key: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))
@@ -46,6 +58,10 @@ class Settings:
             raise ValueError("keep_releases must be at least 2, so that a rollback target exists")
         if not 0 <= self.max_bad_row_share <= 1:
             raise ValueError("max_bad_row_share must be between 0 and 1")
+        if self.catalog_page_size < 1:
+            raise ValueError("catalog_page_size must be at least 1")
+        if not 1 <= self.dump_gzip_level <= 9:
+            raise ValueError("dump_gzip_level must be between 1 and 9")
 
     @property
     def id_base(self) -> str:

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
-from ..catalog import describe_datasets
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
+from .catalogue import describe_release, manifest_entries
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -52,13 +52,6 @@ def _sha256(path: Path) -> str:
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _modified(prepared: Prepared) -> datetime:
-    """The newest source file: the catalogue's dates change with the data, not with each build."""
-    times = [src.path.stat().st_mtime for m in prepared.mappings for src in m.sources]
-    times += [m.path.stat().st_mtime for m in prepared.mappings]
-    return datetime.fromtimestamp(max(times), UTC)
 
 
 def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
@@ -94,11 +87,18 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         notify("stage", name="checking the new store")
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
+        timings["check"] = time.perf_counter() - t
+        facts, catalog_triples = describe_release(store, prepared, settings, staging, release_id, graphs, timings)
+        graphs[settings.graph_base + "catalog"] = catalog_triples
+        t = time.perf_counter()
         stores.finish(store)
         del store
         gc.collect()
-        timings["check_and_optimize"] = time.perf_counter() - t
+        timings["optimize"] = time.perf_counter() - t
         manifest = _manifest(release_id, prepared, settings, tables, graphs, report_path, timings)
+        manifest.update(manifest_entries(facts))
+        for slug, when in facts.issued.items():
+            manifest["datasets"][slug]["issued"] = when.isoformat()
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         final = settings.releases_dir / release_id
         os.rename(staging, final)
@@ -127,10 +127,6 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
     """The vocabulary, the catalogue and the vocabulary's own entailments, each in its graph."""
     base = settings.graph_base
     stores.bulk_load_graph(store, prepared.vocabulary.serialize(format="nt"), "ntriples", base + "vocab")
-    catalog = describe_datasets(
-        prepared.mappings, public_base=settings.public_base, publisher=settings.publisher, modified=_modified(prepared)
-    )
-    stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", base + "catalog")
     if len(prepared.schema_entailed):
         stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples", base + "inferred")
 
