@@ -17,7 +17,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, http, layout, sparql
+    from .web import assets, dumps, health, http, layout, releases, sparql
+    from .web import catalog as catalog_pages
     from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
@@ -29,4 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(catalog_pages.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(releases.bp)
     return app

@@ -109,3 +109,8 @@ def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, 
         {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
         for row in result  # type: ignore[union-attr]
     ]
+
+
+def graph_ntriples(store: ox.Store, graph: str) -> bytes:
+    """One named graph as N-Triples bytes (small graphs: the catalogue)."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))  # type: ignore[no-any-return]
