@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import store as stores
 from ..catalog import CatalogContext, ReleaseFacts, describe_catalog, readable_violations
+from ..catalog.facts import CATALOG_FILE
 from ..config import Settings
 from ..errors import BuildError
 from ..mapping.model import DatasetMapping
@@ -76,7 +77,10 @@ def describe_release(
         raise BuildError(
             f"the catalogue breaks {len(problems)} DCAT-AP-NL 3.0 rule(s); the live release is unchanged", problems
         )
-    stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", settings.graph_base + "catalog")
+    ntriples = catalog.serialize(format="nt", encoding="utf-8")
+    # The store keeps xsd:nonNegativeInteger as xsd:integer; the file keeps the catalogue exactly as validated.
+    (release_dir / CATALOG_FILE).write_bytes(ntriples)
+    stores.bulk_load_graph(store, ntriples, "ntriples", settings.graph_base + "catalog")
     return ctx.facts, len(catalog)
 
 

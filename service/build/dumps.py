@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import store as stores
-from ..catalog.facts import DUMP_FORMATS, FULL_DUMP, DumpFile
+from ..catalog.facts import DUMP_FORMATS, DUMPS_DIR, FULL_DUMP, DumpFile
 
-DUMPS_DIR = "dumps"
 BLOCK = 4 << 20
 #: Blocks in flight per output: bounds memory to a few tens of megabytes.
 IN_FLIGHT = 4

@@ -26,6 +26,10 @@ DUMP_FORMATS: dict[str, DumpFormat] = {
     "nq": DumpFormat("nq.gz", "application/n-quads", "RDF_N_QUADS", "N-Quads"),
     "ttl": DumpFormat("ttl.gz", "text/turtle", "RDF_TURTLE", "Turtle"),
 }
+#: The catalogue as validated, kept in the release directory and served from there.
+CATALOG_FILE = "catalog.nt"
+#: The folder of a release that holds its dumps.
+DUMPS_DIR = "dumps"
 #: The name of the whole-release dumps (every graph but the catalogue's own).
 FULL_DUMP = "openbaar"
 

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from rdflib import Graph, URIRef
 
 from .. import store as stores
+from ..catalog.facts import CATALOG_FILE
 from ..catalog.namespaces import DCAT, DCT, RDF, new_graph
 from ..catalog.serialize import datasets_in_order, page_graph, serialize
 from ..catalog.void import void_only
@@ -43,8 +44,11 @@ class _Cache:
         with self.lock:
             if release_id != self.release_id:
                 graph = new_graph()
-                graph.parse(data=stores.graph_ntriples(store, settings.graph_base + "catalog"), format="nt")
                 release = live_release(settings)
+                if release is not None and (release.path / CATALOG_FILE).is_file():
+                    graph.parse(release.path / CATALOG_FILE, format="nt")
+                else:  # a release built before the catalogue file existed
+                    graph.parse(data=stores.graph_ntriples(store, settings.graph_base + "catalog"), format="nt")
                 self.graph, self.manifest = graph, (release.manifest if release else {})
                 self.release_id, self.bodies = release_id, {}
             return release_id, self.graph, self.manifest

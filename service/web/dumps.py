@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, send_file
 from flask.typing import ResponseReturnValue
 
-from ..build.dumps import DUMPS_DIR
+from ..catalog.facts import DUMPS_DIR
 from ..config import Settings
 from ..releases import Release, list_releases, live_release
 from .layout import render_page
