@@ -42,6 +42,8 @@ class Settings:
     #: Write gzipped dumps (N-Triples, N-Quads, Turtle) into each release; gzip level 1-9.
     dumps: bool = True
     dump_gzip_level: int = 3
+    #: Turtle dumps are serialised from the store: only for datasets up to this many triples.
+    dump_turtle_max_triples: int = 2_000_000
     #: data.overheid.nl Aanlever API: base URL and API client credentials (set these in the environment).
     aanlever_url: str = "https://data.overheid.nl"
     aanlever_client_id: str = ""

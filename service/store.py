@@ -94,10 +94,12 @@ def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTripl
     return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]
 
 
-def dump_graph(store: ox.Store, output: object, rdf_format: str, graph: str) -> None:
+def dump_graph(
+    store: ox.Store, output: object, rdf_format: str, graph: str, prefixes: dict[str, str] | None = None
+) -> None:
     """Serialise one named graph, in Rust, to a path or a binary file-like object."""
     fmt = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[rdf_format]
-    store.dump(output, fmt, from_graph=ox.NamedNode(graph))  # type: ignore[arg-type]
+    store.dump(output, fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)  # type: ignore[arg-type]
 
 
 def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, str]]:

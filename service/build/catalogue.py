@@ -6,6 +6,7 @@ into the store last, since it states the dumps' sizes and checksums.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,12 +14,12 @@ from typing import Any
 
 from .. import store as stores
 from ..catalog import CatalogContext, ReleaseFacts, describe_catalog, readable_violations
-from ..catalog.facts import CATALOG_FILE
+from ..catalog.facts import CATALOG_FILE, DUMPS_DIR, DumpFile
 from ..config import Settings
 from ..errors import BuildError
 from ..mapping.model import DatasetMapping
 from ..releases import live_release
-from .dumps import write_dumps
+from .dumps import StreamDumps, finish_dumps
 from .prepare import Prepared
 from .void import dataset_stats
 
@@ -29,15 +30,47 @@ def _modified(mapping: DatasetMapping) -> datetime:
     return datetime.fromtimestamp(max(times), UTC)
 
 
-def _issued(settings: Settings, slugs: list[str], now: datetime) -> dict[str, datetime]:
-    """First publication: carried over from the live release's manifest, else this build."""
+def _issued(settings: Settings, modified: dict[str, datetime]) -> dict[str, datetime]:
+    """First publication: carried over from the live release, else the date of the data first published.
+
+    Not the build time, so that building the same data twice gives the same catalogue.
+    """
     previous = live_release(settings)
     known = previous.manifest.get("datasets", {}) if previous else {}
     issued = {}
-    for slug in slugs:
+    for slug, when in modified.items():
         earlier = known.get(slug, {}).get("issued")
-        issued[slug] = datetime.fromisoformat(earlier) if earlier else now
+        issued[slug] = datetime.fromisoformat(earlier) if earlier else when
     return issued
+
+
+def _stems(settings: Settings, prepared: Prepared) -> dict[str, str]:
+    """Graph IRI → file stem of each graph the mapper writes: the public datasets and the inferred graph."""
+    ctx = CatalogContext(settings, prepared.mappings)
+    stems = {settings.graph_base + m.slug: m.slug for m in prepared.mappings if not ctx.is_withheld(m)}
+    stems[settings.graph_base + "inferred"] = ".part-inferred"
+    return stems
+
+
+def start_dumps(settings: Settings, prepared: Prepared, staging: Path) -> StreamDumps | None:
+    """A FIFO the mapper tees its N-Quads into, read by a thread that writes the N-Triples/N-Quads dumps."""
+    if not settings.dumps:
+        return None
+    fifo = staging / "dump.nq"
+    os.mkfifo(fifo)
+    return StreamDumps(fifo, staging / DUMPS_DIR, _stems(settings, prepared), settings.dump_gzip_level)
+
+
+def _side_graphs(prepared: Prepared, settings: Settings) -> dict[str, bytes]:
+    """N-Quads of the graphs loaded outside the mapper, for the whole-release dumps."""
+    side = {"vocab": prepared.vocabulary, "inferred": prepared.schema_entailed}
+    out = {}
+    for name, graph in side.items():
+        if len(graph):
+            iri = settings.graph_base + name
+            ntriples = graph.serialize(format="nt", encoding="utf-8")
+            out[iri] = ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
+    return out
 
 
 def describe_release(
@@ -48,6 +81,7 @@ def describe_release(
     release_id: str,
     graphs: dict[str, int],
     timings: dict[str, float],
+    stream: StreamDumps | None = None,
 ) -> tuple[ReleaseFacts, int]:
     """VoID statistics and dumps, then the catalogue: validated with SHACL and loaded into its graph."""
     now = datetime.now(UTC).replace(microsecond=0)
@@ -56,17 +90,34 @@ def describe_release(
     t = time.perf_counter()
     stats = dataset_stats(store, public, graphs)
     timings["void"] = time.perf_counter() - t
-    dumps = ()
-    if settings.dumps:
+    dumps: tuple[DumpFile, ...] = ()
+    if stream is not None:
         t = time.perf_counter()
-        others = [settings.graph_base + g for g in ("vocab", "inferred") if settings.graph_base + g in graphs]
-        dumps = tuple(write_dumps(store, release_dir, public, others, level=settings.dump_gzip_level))
-        timings["dumps"] = time.perf_counter() - t
+        streamed = stream.finish()
+        stream.fifo.unlink(missing_ok=True)
+        timings["dumps_wait"] = time.perf_counter() - t
+        t = time.perf_counter()
+        prefixes = {"def": settings.def_base}  # not id: its local names hold slashes
+        files = finish_dumps(
+            store,
+            streamed,
+            release_dir / DUMPS_DIR,
+            public,
+            _stems(settings, prepared),
+            _side_graphs(prepared, settings),
+            graphs,
+            level=settings.dump_gzip_level,
+            turtle_max=settings.dump_turtle_max_triples,
+            prefixes=prefixes,
+        )
+        dumps = tuple(files)
+        timings["dumps_finish"] = time.perf_counter() - t
+    modified = {m.slug: _modified(m) for m in prepared.mappings}
     ctx.facts = ReleaseFacts(
         release_id=release_id,
         created=now,
-        modified={m.slug: _modified(m) for m in prepared.mappings},
-        issued=_issued(settings, [m.slug for m in prepared.mappings], now),
+        modified=modified,
+        issued=_issued(settings, modified),
         dumps=dumps,
         stats=stats,
         total_triples=sum(graphs.values()),

@@ -27,7 +27,7 @@ from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
-from .catalogue import describe_release, manifest_entries
+from .catalogue import describe_release, manifest_entries, start_dumps
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -71,6 +71,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
     summary_path = settings.reports_dir / f"{release_id}.json"
     staging = settings.releases_dir / f".staging-{release_id}"
     summary: dict[str, Any] = {"release": release_id, "status": "failed", "tables": []}
+    stream = None
     try:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
@@ -81,14 +82,19 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         _load_side_graphs(store, prepared, settings)
         notify("stage", name="mapping and loading")
-        tables = _map_and_load(store, prepared, settings, staging, report_path, notify)
+        stream = start_dumps(settings, prepared, staging)
+        tables = _map_and_load(
+            store, prepared, settings, staging, report_path, notify, tee=stream.fifo if stream else None
+        )
         summary["tables"] = tables
         timings["map_and_load"] = time.perf_counter() - t
         notify("stage", name="checking the new store")
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
         timings["check"] = time.perf_counter() - t
-        facts, catalog_triples = describe_release(store, prepared, settings, staging, release_id, graphs, timings)
+        facts, catalog_triples = describe_release(
+            store, prepared, settings, staging, release_id, graphs, timings, stream
+        )
         graphs[settings.graph_base + "catalog"] = catalog_triples
         t = time.perf_counter()
         stores.finish(store)
@@ -112,6 +118,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         summary["error"] = f"{type(exc).__name__}: {exc}"
         raise BuildError(f"the build failed unexpectedly: {type(exc).__name__}: {exc}") from exc
     finally:
+        if stream is not None and staging.exists():  # the build failed before its release was finished
+            stream.abort()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         if summary["status"] == "failed":
@@ -132,7 +140,13 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
 
 
 def _map_and_load(
-    store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path, notify: Progress
+    store: Any,
+    prepared: Prepared,
+    settings: Settings,
+    staging: Path,
+    report_path: Path,
+    notify: Progress,
+    tee: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run the mapper process and bulk-load its N-Quads as they come, through a FIFO.
 
@@ -151,6 +165,7 @@ def _map_and_load(
         "issues_path": str(report_path),
         "output": str(fifo),
         "entailment": _entailment_json(prepared),
+        "tee": str(tee) if tee else None,  # a copy of the stream for the dumps
     }
     job_path = staging / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
@@ -181,6 +196,8 @@ def _map_and_load(
             stderr.append(proc.stderr.read())  # type: ignore[union-attr]
         proc.wait()
         _release_fifo_reader(fifo)
+        if tee is not None:
+            _release_fifo_reader(tee)
 
     threads = [threading.Thread(target=follow, daemon=True), threading.Thread(target=watch, daemon=True)]
     for thread in threads:

@@ -10,6 +10,7 @@ from rdflib import URIRef
 from ..config import Settings
 from ..mapping.model import DatasetMapping
 from ..policy.rights import Rights, dataset_rights
+from .codelists import ACCESS_RIGHTS
 from .facts import ReleaseFacts
 
 
@@ -74,4 +75,4 @@ class CatalogContext:
 
     def is_withheld(self, mapping: DatasetMapping) -> bool:
         """A dataset that is not PUBLIC as a whole gets a record, never a data distribution."""
-        return self.rights(mapping).access != "PUBLIC"
+        return self.rights(mapping).access_iri != str(ACCESS_RIGHTS.iri("PUBLIC"))

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ..mapping.model import DatasetMapping
 from .codelists import (
@@ -95,8 +95,8 @@ class DcatApNl30Profile(Profile):
         g.add((catalog, DCT.language, LANGUAGES.iri("ENG")))
         g.add((catalog, DCAT.themeTaxonomy, URIRef("http://publications.europa.eu/resource/authority/data-theme")))
         g.add((catalog, DCT.spatial, URIRef(TOOI_GEMEENTE + "gm0014")))
-        if ctx.facts.created:
-            g.add((catalog, DCT.modified, _date(ctx.facts.created)))
+        if ctx.facts.modified:
+            g.add((catalog, DCT.modified, _date(max(ctx.facts.modified.values()))))
         if ctx.facts.issued:
             g.add((catalog, DCT.issued, _date(min(ctx.facts.issued.values()))))
         g.add((catalog, DCAT.service, service))
@@ -115,7 +115,7 @@ class DcatApNl30Profile(Profile):
         g.add((dataset, DCT.language, LANGUAGES.iri("NLD")))
         g.add((dataset, DCAT.landingPage, ctx.landing_page(slug)))
         rights = ctx.rights(mapping)
-        g.add((dataset, DCT.accessRights, ACCESS_RIGHTS.iri(rights.access)))
+        g.add((dataset, DCT.accessRights, URIRef(rights.access_iri)))
         if rights.statement:
             statement = URIRef(f"{ctx.base}/id/rechten/{slug}")
             g.add((dataset, DCT.rights, statement))
@@ -163,7 +163,7 @@ class DcatApNl30Profile(Profile):
                 place = str(place)
                 g.add((subject, p, URIRef(place if ":" in place else TOOI_GEMEENTE + place.lower())))
         elif f.kind == "temporal" and isinstance(value, dict):
-            period = BNode(f"periode-{slug}")
+            period = URIRef(f"{subject}/periode")
             g.add((subject, p, period))
             g.add((period, RDF.type, DCT.PeriodOfTime))
             for key, prop in (("start", DCAT.startDate), ("end", DCAT.endDate)):
@@ -216,13 +216,13 @@ class DcatApNl30Profile(Profile):
         g.add((dist, DCAT.compressFormat, MEDIA_TYPES.iri("application/gzip")))
         g.add((dist, DCT.format, FILE_TYPES.iri(fmt.file_type)))
         g.add((dist, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
-        checksum = BNode(f"sha256-{dump.sha256}")
+        checksum = URIRef(f"{dist}/controlegetal")
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SHA256))
         g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
-        if ctx.facts.created:
-            g.add((dist, DCT.modified, _date(ctx.facts.created)))
+        if mapping.slug in ctx.facts.modified:
+            g.add((dist, DCT.modified, _date(ctx.facts.modified[mapping.slug])))
         self._distribution_common(g, dist, mapping)
 
     def _distribution_common(self, g: Graph, dist: URIRef, mapping: DatasetMapping) -> None:
@@ -265,7 +265,7 @@ class DcatApNl30Profile(Profile):
         g.add((record, DCT.conformsTo, DCAT_AP_NL_30))
         g.add((record, DCT.language, LANGUAGES.iri("NLD")))
         g.add((record, DCT.language, LANGUAGES.iri("ENG")))
-        when = ctx.facts.created or ctx.facts.modified.get(slug)
+        when = ctx.facts.modified.get(slug) or ctx.facts.created
         if when is not None:
             g.add((record, DCT.modified, _date(when)))
         if slug in ctx.facts.issued:

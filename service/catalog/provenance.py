@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .namespaces import DCT, PROV, RDF, RDFS, SPDX, VOID, XSD, new_graph
 
@@ -47,7 +47,7 @@ def changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[Ch
 
 
 def _checksum(g: Graph, node: URIRef, sha256: str) -> None:
-    checksum = BNode(f"sha256-{sha256}")
+    checksum = URIRef(f"{node}/controlegetal")
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
