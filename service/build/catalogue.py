@@ -21,7 +21,7 @@ from ..mapping.model import DatasetMapping
 from ..releases import live_release
 from .dumps import StreamDumps, finish_dumps
 from .prepare import Prepared
-from .void import dataset_stats
+from .void import StatsJob
 
 
 def _modified(mapping: DatasetMapping) -> datetime:
@@ -73,6 +73,13 @@ def _side_graphs(prepared: Prepared, settings: Settings) -> dict[str, bytes]:
     return out
 
 
+def start_statistics(store: Any, prepared: Prepared, settings: Settings, graphs: dict[str, int]) -> StatsJob:
+    """VoID statistics of the public dataset graphs, computed while the build does other work."""
+    ctx = CatalogContext(settings, prepared.mappings)
+    public = {m.slug: settings.graph_base + m.slug for m in prepared.mappings if not ctx.is_withheld(m)}
+    return StatsJob(store, public, graphs)
+
+
 def describe_release(
     store: Any,
     prepared: Prepared,
@@ -81,15 +88,16 @@ def describe_release(
     release_id: str,
     graphs: dict[str, int],
     timings: dict[str, float],
-    stream: StreamDumps | None = None,
+    stream: StreamDumps | None,
+    statistics: StatsJob,
 ) -> tuple[ReleaseFacts, int]:
     """VoID statistics and dumps, then the catalogue: validated with SHACL and loaded into its graph."""
     now = datetime.now(UTC).replace(microsecond=0)
     ctx = CatalogContext(settings, prepared.mappings)
     public = {m.slug: settings.graph_base + m.slug for m in prepared.mappings if not ctx.is_withheld(m)}
     t = time.perf_counter()
-    stats = dataset_stats(store, public, graphs)
-    timings["void"] = time.perf_counter() - t
+    stats = statistics.result()
+    timings["void_wait"] = time.perf_counter() - t
     dumps: tuple[DumpFile, ...] = ()
     if stream is not None:
         t = time.perf_counter()

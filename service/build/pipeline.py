@@ -27,7 +27,7 @@ from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
-from .catalogue import describe_release, manifest_entries, start_dumps
+from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -92,15 +92,17 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
         timings["check"] = time.perf_counter() - t
-        facts, catalog_triples = describe_release(
-            store, prepared, settings, staging, release_id, graphs, timings, stream
-        )
-        graphs[settings.graph_base + "catalog"] = catalog_triples
+        statistics = start_statistics(store, prepared, settings, graphs)  # overlaps the compaction
         t = time.perf_counter()
         stores.finish(store)
+        timings["optimize"] = time.perf_counter() - t
+        facts, catalog_triples = describe_release(
+            store, prepared, settings, staging, release_id, graphs, timings, stream, statistics
+        )
+        graphs[settings.graph_base + "catalog"] = catalog_triples
+        store.flush()
         del store
         gc.collect()
-        timings["optimize"] = time.perf_counter() - t
         manifest = _manifest(release_id, prepared, settings, tables, graphs, report_path, timings)
         manifest.update(manifest_entries(facts))
         for slug, when in facts.issued.items():

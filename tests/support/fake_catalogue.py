@@ -24,6 +24,14 @@ URI = {"type": "string", "format": "uri", "minLength": 1}
 URIS = {"type": "array", "items": URI}
 ONE_TEXT = {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 1}
 STRICT = {"additionalProperties": False}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+TEXT = {"type": "string"}
+
+
+def objects(properties: dict[str, Any]) -> dict[str, Any]:
+    """An array of objects with only these fields."""
+    return {"type": "array", "items": {"type": "object", "properties": properties, **STRICT}}
+
 
 AGENT = {
     "type": "object",
@@ -97,32 +105,10 @@ DATASET_SCHEMA: dict[str, Any] = {
         "dctRelation": URIS,
         "dctSource": URIS,
         "dcatSpatialResolutionInMeters": {"type": "number"},
-        "dctSpatial": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "dctLocation": URI,
-                    "dcatBbox": {"type": "string"},
-                    "dcatCentroid": {"type": "string"},
-                    "locnGeometry": {"type": "string"},
-                },
-                **STRICT,
-            },
-        },
-        "dctTemporal": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "dcatStartDate": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                    "dcatEndDate": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                    "timeHasBeginning": {"type": "string"},
-                    "timeHasEnd": {"type": "string"},
-                },
-                **STRICT,
-            },
-        },
+        "dctSpatial": objects({"dctLocation": URI, "dcatBbox": TEXT, "dcatCentroid": TEXT, "locnGeometry": TEXT}),
+        "dctTemporal": objects(
+            {"dcatStartDate": DATE, "dcatEndDate": DATE, "timeHasBeginning": TEXT, "timeHasEnd": TEXT}
+        ),
         "dcatTemporalResolution": {"type": "string"},
         "dcatTheme": {
             "type": "array",
