@@ -40,3 +40,22 @@ def test_missing_english_title_is_named(tmp_path: Path) -> None:
     assert any(
         p.startswith("fietsenstallingen.yml at dataset.title") and "(en)" in p for p in failure.value.problems
     ), failure.value.problems
+
+
+def test_catalogue_violations_are_listed_readably(built: Settings) -> None:
+    from rdflib import Graph, URIRef
+
+    from service.catalog import readable_violations
+    from service.catalog.facts import CATALOG_FILE
+    from service.catalog.namespaces import DCAT, DCT
+
+    release = live_release(built)
+    assert release is not None
+    g = Graph().parse(release.path / CATALOG_FILE, format="nt")
+    assert readable_violations(g) == []
+    dist = URIRef(f"{built.public_base}/id/distributie/bomen-dump-nt")
+    g.remove((dist, DCT.license, None))
+    g.add((URIRef(f"{built.public_base}/id/dataset/bomen"), DCAT.theme, URIRef("http://example.org/thema/groen")))
+    problems = readable_violations(g)
+    assert any(p.startswith("<" + str(dist) + "> dct:license:") and "licentie" in p for p in problems), problems
+    assert any("dcat:theme" in p and "example.org/thema/groen" in p for p in problems), problems

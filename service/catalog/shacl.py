@@ -69,10 +69,13 @@ def violations(data: Graph) -> list[tuple[URIRef, URIRef | None, str, object]]:
 
 def readable_violations(data: Graph) -> list[str]:
     """One line per violation: the node, the property, what is wrong and the offending value."""
+    from .namespaces import new_graph
+
+    names = new_graph()  # our prefixes, whatever the data graph binds
     lines = []
     for focus, path, message, value in violations(data):
-        where = _short(data, focus) + (f" {_short(data, path)}" if path is not None else "")
-        shown = f" (value: {_short(data, value)})" if value is not None and value != focus else ""
+        where = _short(names, focus) + (f" {_short(names, path)}" if path is not None else "")
+        shown = f" (value: {_short(names, value)})" if value is not None and value != focus else ""
         lines.append(f"{where}: {message}{shown}")
     return lines
 
