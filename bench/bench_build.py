@@ -3,7 +3,8 @@
     python bench/bench_build.py [--rows 1000000]
 
 In one run, on a project with the bundled trees mapping over a generated table of --rows rows:
-  1. `openbaar build` with inference, and again without (the cost of inference);
+  1. `openbaar build` with inference, again without (the cost of inference), and again with
+     inference but without dumps (OPENBAAR_DUMPS=false: the cost of the dumps);
   2. a bare `Store.bulk_load` (by path, with `optimize`, as the build does) of exactly the quads the
      build produced, dumped from its store beforehand.
 It prints triples/s and peak RSS of each, and the ratios.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +42,7 @@ print(len(store))
 """
 
 
-def build(project: Path, home: Path, *extra: str) -> Run:
+def build(project: Path, home: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
     return measure(
         [
             sys.executable,
@@ -54,6 +56,7 @@ def build(project: Path, home: Path, *extra: str) -> Run:
             *extra,
         ],
         cwd=REPO,
+        env=env,
     )
 
 
@@ -90,6 +93,8 @@ def main() -> None:
     n_inference = quads(work / "home-inference")
     without = build(project, work / "home-plain", "--no-inference")
     n_plain = quads(work / "home-plain")
+    no_dumps = build(project, work / "home-no-dumps", env={**os.environ, "OPENBAAR_DUMPS": "false"})
+    timings = json.loads((work / "home-inference" / "live" / "release.json").read_text(encoding="utf-8"))["timings"]
     dump = work / "release.nq"
     subprocess.run(
         [sys.executable, "-c", DUMP, str(work / "home-inference" / "live" / "store"), str(dump)],
@@ -103,11 +108,18 @@ def main() -> None:
 
     line("openbaar build (inference)", with_inference, n_inference)
     line("openbaar build (no inference)", without, n_plain)
+    line("openbaar build (inference, no dumps)", no_dumps, n_inference)
     line("bare bulk_load + optimize", bare, n_inference)
     print()
     print(
         f"build vs bare bulk load (quads/s):        "
         f"{ratio(n_inference / with_inference.seconds, n_inference / bare.seconds)}  (target >= 0.8x)"
+    )
+    print(
+        f"build without dumps vs bare bulk load:    "
+        f"{ratio(n_inference / no_dumps.seconds, n_inference / bare.seconds)}  (in the build with dumps: "
+        f"{timings.get('dumps_wait', 0) + timings.get('dumps_finish', 0):.1f} s on dumps after the load, "
+        f"{timings.get('void_wait', 0):.1f} s waiting for VoID statistics beyond the compaction)"
     )
     print(
         f"build peak RSS vs bare bulk load:         {ratio(with_inference.peak_rss, bare.peak_rss)}  "

@@ -17,7 +17,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, health, http, layout, linked, metrics, sparql
+    from .web import assets, dumps, health, http, layout, linked, metrics, releases, sparql
+    from .web import catalog as catalog_pages
     from .web import register as register_pages
     from .web.live import LiveStore
 
@@ -33,5 +34,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     metrics.init_app(app)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(register_pages.bp)
+    app.register_blueprint(catalog_pages.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(releases.bp)
     linked.init_app(app)
     return app

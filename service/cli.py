@@ -264,5 +264,38 @@ def rollback(settings: Settings, to: str | None) -> None:
     console.print(f"[green]live:[/] release {release.id}")
 
 
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Compare with the national catalogue and report, changing nothing.")
+@click.option("--url", default=None, help="Base URL of the Aanlever API (default: OPENBAAR_AANLEVER_URL).")
+@click.pass_obj
+def publish(settings: Settings, dry_run: bool, url: str | None) -> None:
+    """Send the live catalogue to data.overheid.nl through its Aanlever API.
+
+    Each dataset is created or replaced, keyed on its dct:identifier, and the changed fields are listed.
+    Credentials come from OPENBAAR_AANLEVER_CLIENT_ID and OPENBAAR_AANLEVER_API_KEY (never from the
+    command line); without the key in the environment it is asked for, hidden, on a terminal.
+    """
+    from .publish import AanleverClient
+    from .publish import publish as run_publish
+
+    api_key = settings.aanlever_api_key
+    if not api_key and sys.stdin.isatty():
+        api_key = click.prompt("Aanlever API key", hide_input=True)
+    try:
+        client = AanleverClient(url or settings.aanlever_url, settings.aanlever_client_id, api_key)
+        outcomes = run_publish(settings, client, dry_run=dry_run)
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    table = Table(title="data.overheid.nl" + (" (dry run)" if dry_run else ""))
+    for column in ("dataset", "action", "changed fields", "data"):
+        table.add_column(column)
+    for o in outcomes:
+        table.add_row(o.identifier, o.action, ", ".join(o.fields), "yes" if o.with_data else "record only")
+    console.print(table)
+    if client.retried:
+        console.print(f"[yellow]{client.retried} request(s) retried[/] after 5xx/429 answers")
+
+
 if __name__ == "__main__":
     main()

@@ -46,6 +46,20 @@ class Settings:
     max_request_bytes: int = 262144
     #: Memory per server process for cached SPARQL results of the live release, in bytes.
     query_cache_bytes: int = 64 * 1024 * 1024
+    #: The publisher's name as the catalogue states it (foaf:name), and the catalogue's contact address.
+    publisher_name: str = "gemeente Groningen"
+    contact_email: str = "opendata@groningen.nl"
+    #: Datasets per page of /catalog; beyond it the catalogue pages with hydra next/last links.
+    catalog_page_size: int = 50
+    #: Write gzipped dumps (N-Triples, N-Quads, Turtle) into each release; gzip level 1-9.
+    dumps: bool = True
+    dump_gzip_level: int = 3
+    #: Turtle dumps are serialised from the store: only for datasets up to this many triples.
+    dump_turtle_max_triples: int = 2_000_000
+    #: data.overheid.nl Aanlever API: base URL and API client credentials (set these in the environment).
+    aanlever_url: str = "https://data.overheid.nl"
+    aanlever_client_id: str = ""
+    aanlever_api_key: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))
@@ -62,6 +76,10 @@ class Settings:
             raise ValueError("query_deadline, result_row_limit and max_request_bytes must be positive")
         if not 1 <= self.query_workers <= self.query_concurrency:
             raise ValueError("query_workers must be at least 1 and at most query_concurrency")
+        if self.catalog_page_size < 1:
+            raise ValueError("catalog_page_size must be at least 1")
+        if not 1 <= self.dump_gzip_level <= 9:
+            raise ValueError("dump_gzip_level must be between 1 and 9")
 
     @property
     def id_base(self) -> str:

@@ -94,6 +94,25 @@ def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTripl
     return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]
 
 
-def dump_graph(store: ox.Store, graph: str) -> bytes:
-    """One named graph as N-Triples, for small graphs a page renders whole (the register, the catalogue)."""
+def dump_graph(
+    store: ox.Store, output: object, rdf_format: str, graph: str, prefixes: dict[str, str] | None = None
+) -> None:
+    """Serialise one named graph, in Rust, to a path or a binary file-like object."""
+    fmt = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[rdf_format]
+    store.dump(output, fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)  # type: ignore[arg-type]
+
+
+def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, str]]:
+    """A SELECT as plain strings, with IRIs bound through substitutions, never pasted into the text."""
+    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+    result = store.query(query, substitutions=subs)
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [
+        {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
+        for row in result  # type: ignore[union-attr]
+    ]
+
+
+def graph_ntriples(store: ox.Store, graph: str) -> bytes:
+    """One named graph as N-Triples bytes (small graphs: the catalogue)."""
     return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))  # type: ignore[no-any-return]

@@ -55,11 +55,13 @@ def test_at_least_five_bundled_datasets_with_hundreds_of_rows(built: Settings) -
     assert all(n >= 100 for n in rows.values()), rows
 
 
-def test_a_release_directory_holds_only_its_store_and_manifest(built: Settings) -> None:
+def test_a_release_directory_holds_only_its_store_manifest_and_dumps(built: Settings) -> None:
     release = live_release(built)
     assert release is not None
-    # search.sqlite: the search and sitemap index (service/search.py), written from the finished store.
-    assert sorted(p.name for p in release.path.iterdir()) == ["release.json", "search.sqlite", "store"]
+    # search.sqlite: the search and sitemap index (service/search.py); catalog.nt: the validated catalogue;
+    # dumps/: the release's downloads (service/build/dumps.py).
+    expected = ["catalog.nt", "dumps", "release.json", "search.sqlite", "store"]
+    assert sorted(p.name for p in release.path.iterdir()) == expected
 
 
 def test_manifest_records_source_checksums(built: Settings) -> None:

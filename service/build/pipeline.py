@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
-from ..catalog import describe_datasets
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
@@ -31,6 +30,7 @@ from ..policy.register import register_graph
 from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
 from ..search import INDEX_FILE, write_index
+from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -57,13 +57,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _modified(prepared: Prepared) -> datetime:
-    """The newest source file: the catalogue's dates change with the data, not with each build."""
-    times = [src.path.stat().st_mtime for m in prepared.mappings for src in m.sources]
-    times += [m.path.stat().st_mtime for m in prepared.mappings]
-    return datetime.fromtimestamp(max(times), UTC)
-
-
 def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     """Make a new release from mappings/, data/ and vocab/, and make it live; raises BuildError on any failure."""
     notify = progress or (lambda *a, **k: None)
@@ -81,6 +74,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
     summary_path = settings.reports_dir / f"{release_id}.json"
     staging = settings.releases_dir / f".staging-{release_id}"
     summary: dict[str, Any] = {"release": release_id, "status": "failed", "tables": []}
+    stream = None
     try:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
@@ -91,18 +85,34 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         _load_side_graphs(store, prepared, settings)
         notify("stage", name="mapping and loading")
-        tables = _map_and_load(store, prepared, settings, staging, report_path, notify)
+        stream = start_dumps(settings, prepared, staging)
+        tables = _map_and_load(
+            store, prepared, settings, staging, report_path, notify, tee=stream.fifo if stream else None
+        )
         summary["tables"] = tables
         timings["map_and_load"] = time.perf_counter() - t
         notify("stage", name="checking the new store")
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
+        timings["check"] = time.perf_counter() - t
+        t = time.perf_counter()
         write_index(store, staging / INDEX_FILE, settings.id_base)  # search and sitemap (service/search.py)
+        timings["search_index"] = time.perf_counter() - t
+        statistics = start_statistics(store, prepared, settings, graphs)  # overlaps the compaction
+        t = time.perf_counter()
         stores.finish(store)
+        timings["optimize"] = time.perf_counter() - t
+        facts, catalog_triples = describe_release(
+            store, prepared, settings, staging, release_id, graphs, timings, stream, statistics
+        )
+        graphs[settings.graph_base + "catalog"] = catalog_triples
+        store.flush()
         del store
         gc.collect()
-        timings["check_and_optimize"] = time.perf_counter() - t
         manifest = _manifest(release_id, prepared, settings, tables, graphs, report_path, timings)
+        manifest.update(manifest_entries(facts))
+        for slug, when in facts.issued.items():
+            manifest["datasets"][slug]["issued"] = when.isoformat()
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         final = settings.releases_dir / release_id
         os.rename(staging, final)
@@ -116,6 +126,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         summary["error"] = f"{type(exc).__name__}: {exc}"
         raise BuildError(f"the build failed unexpectedly: {type(exc).__name__}: {exc}") from exc
     finally:
+        if stream is not None and staging.exists():  # the build failed before its release was finished
+            stream.abort()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         if summary["status"] == "failed":
@@ -131,10 +143,6 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
     """The vocabulary, the catalogue and the vocabulary's own entailments, each in its graph."""
     base = settings.graph_base
     stores.bulk_load_graph(store, prepared.vocabulary.serialize(format="nt"), "ntriples", base + "vocab")
-    catalog = describe_datasets(
-        prepared.mappings, public_base=settings.public_base, publisher=settings.publisher, modified=_modified(prepared)
-    )
-    stores.bulk_load_graph(store, catalog.serialize(format="nt"), "ntriples", base + "catalog")
     register = register_graph(prepared.mappings, public_base=settings.public_base)
     stores.bulk_load_graph(store, register.serialize(format="nt"), "ntriples", base + "register")
     if len(prepared.schema_entailed):
@@ -142,7 +150,13 @@ def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> Non
 
 
 def _map_and_load(
-    store: Any, prepared: Prepared, settings: Settings, staging: Path, report_path: Path, notify: Progress
+    store: Any,
+    prepared: Prepared,
+    settings: Settings,
+    staging: Path,
+    report_path: Path,
+    notify: Progress,
+    tee: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run the mapper process and bulk-load its N-Quads as they come, through a FIFO.
 
@@ -161,6 +175,7 @@ def _map_and_load(
         "issues_path": str(report_path),
         "output": str(fifo),
         "entailment": _entailment_json(prepared),
+        "tee": str(tee) if tee else None,  # a copy of the stream for the dumps
     }
     job_path = staging / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
@@ -191,6 +206,8 @@ def _map_and_load(
             stderr.append(proc.stderr.read())  # type: ignore[union-attr]
         proc.wait()
         _release_fifo_reader(fifo)
+        if tee is not None:
+            _release_fifo_reader(tee)
 
     threads = [threading.Thread(target=follow, daemon=True), threading.Thread(target=watch, daemon=True)]
     for thread in threads:

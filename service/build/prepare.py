@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..catalog import check_metadata
+from ..catalog import MetadataError, check_metadata
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
@@ -50,11 +50,14 @@ def prepare(settings: Settings) -> Prepared:
             mapping = parse_mapping(
                 path, project=settings.project, id_base=settings.id_base, def_base=settings.def_base
             )
-            check_metadata(mapping)
+            check_metadata(mapping, settings)
             check_terms(mapping, settings.def_base, defined)
             problems += check_columns(mapping, settings)
         except SourceError as exc:
             problems.append(f"{path.name}: {exc}")
+            continue
+        except MetadataError as exc:
+            problems += [f"{path.name} {line}" for line in exc.problems]
             continue
         except OpenbaarError as exc:
             problems.append(str(exc))

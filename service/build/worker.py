@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from ..errors import OpenbaarError
 from ..mapping.materialize import Options, materialize
@@ -51,15 +51,37 @@ def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
     return 0
 
 
+class _Tee:
+    """Every chunk to the loader and to the dump writer (``job["tee"]``), in the same order."""
+
+    def __init__(self, *files: BinaryIO) -> None:
+        self.files = files
+
+    def write(self, data: bytes) -> None:
+        for f in self.files:
+            f.write(data)
+
+    def flush(self) -> None:
+        for f in self.files:
+            f.flush()
+
+
 def main() -> None:
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     events = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
     # Open the output first: the loader is waiting on the other end of it.
     with open(job["output"], "wb", buffering=1 << 20) as out:
+        tee = open(job["tee"], "wb", buffering=1 << 20) if job.get("tee") else None  # noqa: SIM115
         try:
-            code = run(job, out, events)
+            code = run(job, _Tee(out, tee) if tee else out, events)  # type: ignore[arg-type]
         except BrokenPipeError:
             code = 1
+        finally:
+            if tee is not None:
+                try:
+                    tee.close()
+                except BrokenPipeError:
+                    code = 1
     events.close()
     sys.exit(code)
 

@@ -76,11 +76,11 @@ def _texts(g: Graph, subject: Any, predicate: Any) -> dict[str, str]:
 
 def _read(settings: Settings, store: Any) -> Register:
     graph = Graph()
-    graph.parse(data=stores.dump_graph(store, settings.graph_base + "register"), format="nt")
+    graph.parse(data=stores.graph_ntriples(store, settings.graph_base + "register"), format="nt")
     catalog = Graph()
-    catalog.parse(data=stores.dump_graph(store, settings.graph_base + "catalog"), format="nt")
+    catalog.parse(data=stores.graph_ntriples(store, settings.graph_base + "catalog"), format="nt")
     vocab = Graph()
-    vocab.parse(data=stores.dump_graph(store, settings.graph_base + "vocab"), format="nt")
+    vocab.parse(data=stores.graph_ntriples(store, settings.graph_base + "vocab"), format="nt")
     defs = Namespace(settings.def_base)
     graph.bind("def", defs)
     graph.bind("woo", Namespace(f"{settings.def_base}woo/"))

@@ -1,0 +1,68 @@
+"""Hydra paging of /catalog with a small page size; links use the public base, not the request host."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+
+from service.catalog.namespaces import DCAT, HYDRA, RDF
+from service.config import Settings
+
+from .conftest import REPO, serve, stop
+
+pytestmark = pytest.mark.slow
+
+MAPPINGS = sorted(p.stem for p in (REPO / "mappings").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def paged(built: Settings, monkeypatch_module):  # type: ignore[no-untyped-def]
+    monkeypatch_module.setenv("OPENBAAR_CATALOG_PAGE_SIZE", "2")
+    served = serve(built, workers=1)
+    yield served
+    stop(served)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():  # type: ignore[no-untyped-def]
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_pages_link_next_and_last_and_cover_every_dataset(paged, built: Settings) -> None:  # type: ignore[no-untyped-def]
+    base = built.public_base
+    url: str | None = f"{base}/catalog"
+    seen: list[URIRef] = []
+    pages = 0
+    while url:
+        local = paged.url + url[len(base) :]
+        response = requests.get(
+            local, headers={"Accept": "text/turtle", "X-Forwarded-Host": "proxy.example"}, timeout=30
+        )
+        assert response.status_code == 200
+        g = Graph().parse(data=response.content, format="turtle")
+        views = list(g.subjects(RDF.type, HYDRA.PartialCollectionView))
+        assert len(views) == 1
+        view = views[0]
+        assert g.value(view, HYDRA.last) == URIRef(f"{base}/catalog?page=3")
+        assert g.value(view, HYDRA.first) == URIRef(f"{base}/catalog?page=1")
+        page_datasets = list(g.subjects(RDF.type, DCAT.Dataset))
+        assert 1 <= len(page_datasets) <= 2
+        for dataset in page_datasets:
+            assert g.value(dataset, DCAT.distribution) is not None
+        seen += page_datasets
+        pages += 1
+        following = g.value(view, HYDRA.next)
+        url = str(following) if following is not None else None
+        if url:
+            assert url.startswith(base + "/catalog?page=") and "proxy.example" not in url
+            assert f'<{url}>; rel="next"' in response.headers["Link"]
+    assert pages == 3
+    assert sorted(str(d).rsplit("/", 1)[-1] for d in seen) == MAPPINGS
+
+
+def test_page_out_of_range_and_bad_page(paged) -> None:  # type: ignore[no-untyped-def]
+    assert requests.get(f"{paged.url}/catalog?page=4", headers={"Accept": "text/turtle"}, timeout=30).status_code == 404
+    bad = requests.get(f"{paged.url}/catalog?page=two", headers={"Accept": "text/turtle"}, timeout=30)
+    assert bad.status_code == 400 and "page" in bad.text
