@@ -31,6 +31,7 @@ GEMEENTECODE, GEMEENTENAAM, INDELINGSJAAR = "GM0014", "Groningen", 2024
 YEARS = range(2019, 2025)
 AGE_GROUPS = ("0-14", "15-24", "25-44", "45-64", "65+")
 
+
 # --------------------------------------------------------------------------------------------------
 # Facts: wijken with their buurten, streets, postcode areas and approximate centre in RD New (metres).
 # A buurt kind sets its population, area and age profile:
@@ -52,102 +53,454 @@ class Wijk(NamedTuple):
         return f"WK{GEMEENTECODE[2:]}{self.nr}"
 
 
-WIJKEN: tuple[Wijk, ...] = tuple(Wijk(*w) for w in (
-    ("00", "Centrum", 233900, 582000, "Groningen", ("9711", "9712"),
-     ("Herestraat", "Oosterstraat", "Folkingestraat", "Vismarkt", "Grote Markt", "Oude Ebbingestraat",
-      "Nieuwe Ebbingestraat", "Poelestraat", "Peperstraat", "Gedempte Zuiderdiep", "Oude Boteringestraat",
-      "Turfsingel", "Noorderhaven", "Hoge der A", "Lage der A", "Akerkhof", "Sint Jansstraat",
-      "Nieuwe Kijk in 't Jatstraat", "Ossenmarkt", "Kattendiep", "Stationsplein", "Emmasingel",
-      "Ubbo Emmiussingel", "Praediniussingel", "Radesingel", "Schuitendiep", "Haddingestraat"),
-     (("Binnenstad-Noord", "stad"), ("Binnenstad-Zuid", "stad"), ("Binnenstad-Oost", "stad"),
-      ("Binnenstad-West", "stad"), ("Hortusbuurt-Ebbingekwartier", "stad"), ("Stationsgebied", "stad"),
-      ("Oosterhaven", "stad"))),
-    ("01", "Oud-Zuid", 234400, 580800, "Groningen", ("9724", "9725", "9726"),
-     ("Hereweg", "Meeuwerderweg", "Oosterweg", "Parkweg", "Maasstraat", "Rijnstraat", "Waalstraat",
-      "Trompsingel", "Ganzevoortsingel", "Verlengde Oosterstraat", "Sterrebosstraat", "Moesstraat"),
-     (("Oosterpoort", "stad"), ("Herewegbuurt", "stad"), ("Rivierenbuurt", "woon"), ("Grunobuurt", "woon"),
-      ("Villabuurt", "woon"), ("Laanhuizen", "woon"), ("Zuiderpark", "woon"))),
-    ("02", "Oud-West", 232900, 582300, "Groningen", ("9717", "9718"),
-     ("Kraneweg", "Friesestraatweg", "Nassaulaan", "Oranjesingel", "Prinsesseweg", "Noorderbinnensingel",
-      "Mesdagstraat", "Jozef Israëlsplein", "Tjerk Hiddesstraat", "Van Speijkstraat", "Westerkade",
-      "Hoendiep"),
-     (("Schildersbuurt", "stad"), ("Noorderplantsoenbuurt", "stad"), ("Zeeheldenbuurt", "stad"),
-      ("Oranjebuurt", "stad"), ("Kostverloren", "woon"), ("Westerhaven", "stad"),
-      ("Friesestraatweg", "woon"))),
-    ("03", "Zuidwest", 232400, 579300, "Groningen", ("9721", "9722", "9727"),
-     ("Laan Corpus den Hoorn", "Paterswoldseweg", "Van Iddekingeweg", "Hoornsediep", "Van Swietenlaan",
-      "Kamerlingh Onneslaan", "Concourslaan", "Vondellaan", "Hoornse Meer", "Piccardthof"),
-     (("Corpus den Hoorn-Noord", "woon"), ("Corpus den Hoorn-Zuid", "woon"), ("Hoornse Meer", "woon"),
-      ("Hoornse Park", "woon"), ("Piccardthof", "woon"), ("Van Swieten", "woon"), ("Hoornse Plas", "park"),
-      ("Stadspark", "park"))),
-    ("04", "Oost", 235300, 582700, "Groningen", ("9713", "9714", "9715"),
-     ("Damsterdiep", "Oosterhamrikkade", "Gorechtkade", "Oliemuldersweg", "Violenstraat", "Tulpstraat",
-      "Anemoonstraat", "Florakade", "Ulgersmaweg", "Woonschepenhaven", "Nijverheidskade"),
-     (("Oosterparkwijk", "woon"), ("Gorechtbuurt", "woon"), ("Bloemenbuurt", "woon"),
-      ("Damsterbuurt", "stad"), ("Van Starkenborgh", "woon"), ("Ulgersmaborg", "woon"),
-      ("Woonschepenhaven", "dorp"), ("Florabuurt", "woon"))),
-    ("05", "Zuid", 234600, 579700, "Groningen", ("9722", "9723"),
-     ("Helperzoom", "Helper Oostsingel", "Helper Westsingel", "Verlengde Hereweg", "Coendersweg",
-      "Europaweg", "Esperantostraat", "De Savornin Lohmanlaan", "Van Lenneplaan", "Queridolaan"),
-     (("Helpman-Oost", "woon"), ("Helpman-West", "woon"), ("De Wijert-Noord", "woon"),
-      ("De Wijert-Zuid", "woon"), ("Coendersborg", "woon"), ("Europapark", "nieuw"),
-      ("Klein Martijn", "woon"), ("Villapark Helpman", "woon"))),
-    ("06", "Noordwest", 232700, 584000, "Groningen", ("9741", "9742"),
-     ("Zonnelaan", "Pleiadenlaan", "Siriusstraat", "Planetenlaan", "Eikenlaan", "Iepenlaan", "Berkenlaan",
-      "Dorkwerderweg", "Reitdiepkade", "Tuinbouwstraat"),
-     (("Paddepoel-Noord", "woon"), ("Paddepoel-Zuid", "woon"), ("Selwerd", "woon"), ("Tuinwijk", "woon"),
-      ("Dorkwerd", "land"), ("Reitdiepzone", "nieuw"))),
-    ("07", "Oud-Noord", 234300, 583200, "Groningen", ("9713", "9714"),
-     ("Korreweg", "Bedumerweg", "Molukkenstraat", "Sumatralaan", "Javastraat", "Celebesstraat",
-      "Borneostraat", "Van Swinderenstraat", "Nicolaas Beetsstraat", "Oosterhamrikkade"),
-     (("De Hoogte", "woon"), ("Indische Buurt", "woon"), ("Korrewegwijk", "woon"),
-      ("Professorenbuurt", "stad"), ("Oosterhamrik", "woon"))),
-    ("08", "Noordoost", 236500, 585300, "Groningen", ("9733", "9734", "9735"),
-     ("Koningsweg", "Rijksweg", "Kieldiep", "Noorddijkerweg", "Stadsweg", "Oosterhoogebrug"),
-     (("Noorderhoogebrug", "dorp"), ("Oosterhoogebrug", "dorp"), ("Ruischerbrug", "dorp"),
-      ("Noorddijk", "land"), ("Ruischerwaard", "woon"))),
-    ("09", "Hoogkerk", 229400, 581400, "Hoogkerk", ("9745",),
-     ("Hoofdweg", "Zuiderweg", "Oostelijk Halfrond", "Leegeweg", "Kerkstraat", "Westpoortweg"),
-     (("Hoogkerk-Dorp", "dorp"), ("Hoogkerk-Zuid", "woon"), ("Gravenburg", "woon"), ("Leegkerk", "land"),
-      ("De Buitenhof", "woon"), ("Westpoort", "bedrijf"))),
-    ("10", "Haren", 236300, 576900, "Haren", ("9750", "9751", "9752"),
-     ("Rijksstraatweg", "Kerkstraat", "Meerweg", "Emmalaan", "Wilhelminalaan", "Hortuslaan", "Onnerweg",
-      "Glimmerweg", "Middelhorst", "Noordlaarderweg"),
-     (("Haren-Centrum", "dorp"), ("Haren-Noord", "woon"), ("Haren-Oost", "woon"), ("Haren-Zuid", "woon"),
-      ("Glimmen", "dorp"), ("Onnen", "dorp"), ("Essen", "land"), ("Noordlaren", "dorp"), ("Dilgt", "land"))),
-    ("11", "Ten Boer", 242400, 588200, "Ten Boer", ("9791", "9792", "9793"),
-     ("Stationsweg", "Wigboldstraat", "Kerkstraat", "Rijksweg", "Bovenrijgeweg", "Thesingerweg",
-      "Woortmanslaan", "Sint Annerstraatweg"),
-     (("Ten Boer", "woon"), ("Ten Post", "dorp"), ("Garmerwolde", "dorp"), ("Thesinge", "dorp"),
-      ("Sint Annen", "dorp"), ("Lellens", "land"), ("Winneweer", "land"), ("Woltersum", "dorp"),
-      ("Wittewierum", "land"))),
-    ("12", "Meerstad", 240000, 582700, "Groningen", ("9736", "9737"),
-     ("Borgsingel", "Middelberterweg", "Engelberterweg", "Hoofdweg", "Meerstadlaan", "Slochterweg"),
-     (("Meerstad-Noord", "nieuw"), ("Meerstad-Midden", "nieuw"), ("Meerstad-Zuid", "nieuw"),
-      ("Middelbert", "land"), ("Engelbert", "dorp"))),
-    ("13", "Bedrijventerreinen Oost", 236700, 581100, "Groningen", ("9723", "9728"),
-     ("Euvelgunnerweg", "Griffeweg", "Winschoterdiep", "Eemskanaal ZZ", "Driebondsweg", "Osloweg",
-      "Stockholmstraat", "Bornholmstraat"),
-     (("Euvelgunne", "bedrijf"), ("Winschoterdiep", "bedrijf"), ("Driebond", "bedrijf"),
-      ("Eemspoort", "bedrijf"), ("Roodehaan", "bedrijf"))),
-    ("14", "Zernike en Kardinge", 232400, 585300, "Groningen", ("9747",),
-     ("Nijenborgh", "Landleven", "Zernikelaan", "Blauwborgje", "Kardingerweg", "Bieskemaar"),
-     (("Zernikecampus", "campus"), ("Zernikepark", "bedrijf"), ("Kardinge", "park"),
-      ("Kardingerplas", "park"))),
-    ("15", "Vinkhuizen", 230700, 582700, "Groningen", ("9743", "9744"),
-     ("Siersteenlaan", "Bessemoerstraat", "Dierenriemstraat", "Johan Huizingaweg", "Jaagpad"),
-     (("Vinkhuizen-Noord", "woon"), ("Vinkhuizen-Zuid", "woon"), ("Vinkhuizen-Oost", "woon"))),
-    ("16", "Beijum", 235700, 584600, "Groningen", ("9736",),
-     ("Beijumerweg", "Jaagpad", "Zilvermeerlaan", "Hunzeboord", "Schaapmaatweg"),
-     (("Beijum-Oost", "woon"), ("Beijum-West", "woon"), ("De Hunze", "woon"), ("Drielanden", "woon"))),
-    ("17", "Lewenborg", 237300, 583600, "Groningen", ("9737",),
-     ("Kerspel", "Zilvermeerlaan", "Stadsweg", "Lewenborgweg", "Noorderplaats"),
-     (("Lewenborg-Noord", "woon"), ("Lewenborg-Zuid", "woon"), ("Lewenborg-Oost", "woon"))),
-    ("18", "De Held en Reitdiep", 230900, 584200, "Groningen", ("9746",),
-     ("Reitdiephaven", "Friesestraatweg", "Wibenaheerd", "Heldenweg", "Zernikeplein"),
-     (("De Held", "woon"), ("Reitdiep", "woon"), ("Reitdiephaven", "nieuw"),
-      ("Friesestraatweg-West", "bedrijf"))),
-))
+WIJKEN: tuple[Wijk, ...] = tuple(
+    Wijk(*w)
+    for w in (
+        (
+            "00",
+            "Centrum",
+            233900,
+            582000,
+            "Groningen",
+            ("9711", "9712"),
+            (
+                "Herestraat",
+                "Oosterstraat",
+                "Folkingestraat",
+                "Vismarkt",
+                "Grote Markt",
+                "Oude Ebbingestraat",
+                "Nieuwe Ebbingestraat",
+                "Poelestraat",
+                "Peperstraat",
+                "Gedempte Zuiderdiep",
+                "Oude Boteringestraat",
+                "Turfsingel",
+                "Noorderhaven",
+                "Hoge der A",
+                "Lage der A",
+                "Akerkhof",
+                "Sint Jansstraat",
+                "Nieuwe Kijk in 't Jatstraat",
+                "Ossenmarkt",
+                "Kattendiep",
+                "Stationsplein",
+                "Emmasingel",
+                "Ubbo Emmiussingel",
+                "Praediniussingel",
+                "Radesingel",
+                "Schuitendiep",
+                "Haddingestraat",
+            ),
+            (
+                ("Binnenstad-Noord", "stad"),
+                ("Binnenstad-Zuid", "stad"),
+                ("Binnenstad-Oost", "stad"),
+                ("Binnenstad-West", "stad"),
+                ("Hortusbuurt-Ebbingekwartier", "stad"),
+                ("Stationsgebied", "stad"),
+                ("Oosterhaven", "stad"),
+            ),
+        ),
+        (
+            "01",
+            "Oud-Zuid",
+            234400,
+            580800,
+            "Groningen",
+            ("9724", "9725", "9726"),
+            (
+                "Hereweg",
+                "Meeuwerderweg",
+                "Oosterweg",
+                "Parkweg",
+                "Maasstraat",
+                "Rijnstraat",
+                "Waalstraat",
+                "Trompsingel",
+                "Ganzevoortsingel",
+                "Verlengde Oosterstraat",
+                "Sterrebosstraat",
+                "Moesstraat",
+            ),
+            (
+                ("Oosterpoort", "stad"),
+                ("Herewegbuurt", "stad"),
+                ("Rivierenbuurt", "woon"),
+                ("Grunobuurt", "woon"),
+                ("Villabuurt", "woon"),
+                ("Laanhuizen", "woon"),
+                ("Zuiderpark", "woon"),
+            ),
+        ),
+        (
+            "02",
+            "Oud-West",
+            232900,
+            582300,
+            "Groningen",
+            ("9717", "9718"),
+            (
+                "Kraneweg",
+                "Friesestraatweg",
+                "Nassaulaan",
+                "Oranjesingel",
+                "Prinsesseweg",
+                "Noorderbinnensingel",
+                "Mesdagstraat",
+                "Jozef Israëlsplein",
+                "Tjerk Hiddesstraat",
+                "Van Speijkstraat",
+                "Westerkade",
+                "Hoendiep",
+            ),
+            (
+                ("Schildersbuurt", "stad"),
+                ("Noorderplantsoenbuurt", "stad"),
+                ("Zeeheldenbuurt", "stad"),
+                ("Oranjebuurt", "stad"),
+                ("Kostverloren", "woon"),
+                ("Westerhaven", "stad"),
+                ("Friesestraatweg", "woon"),
+            ),
+        ),
+        (
+            "03",
+            "Zuidwest",
+            232400,
+            579300,
+            "Groningen",
+            ("9721", "9722", "9727"),
+            (
+                "Laan Corpus den Hoorn",
+                "Paterswoldseweg",
+                "Van Iddekingeweg",
+                "Hoornsediep",
+                "Van Swietenlaan",
+                "Kamerlingh Onneslaan",
+                "Concourslaan",
+                "Vondellaan",
+                "Hoornse Meer",
+                "Piccardthof",
+            ),
+            (
+                ("Corpus den Hoorn-Noord", "woon"),
+                ("Corpus den Hoorn-Zuid", "woon"),
+                ("Hoornse Meer", "woon"),
+                ("Hoornse Park", "woon"),
+                ("Piccardthof", "woon"),
+                ("Van Swieten", "woon"),
+                ("Hoornse Plas", "park"),
+                ("Stadspark", "park"),
+            ),
+        ),
+        (
+            "04",
+            "Oost",
+            235300,
+            582700,
+            "Groningen",
+            ("9713", "9714", "9715"),
+            (
+                "Damsterdiep",
+                "Oosterhamrikkade",
+                "Gorechtkade",
+                "Oliemuldersweg",
+                "Violenstraat",
+                "Tulpstraat",
+                "Anemoonstraat",
+                "Florakade",
+                "Ulgersmaweg",
+                "Woonschepenhaven",
+                "Nijverheidskade",
+            ),
+            (
+                ("Oosterparkwijk", "woon"),
+                ("Gorechtbuurt", "woon"),
+                ("Bloemenbuurt", "woon"),
+                ("Damsterbuurt", "stad"),
+                ("Van Starkenborgh", "woon"),
+                ("Ulgersmaborg", "woon"),
+                ("Woonschepenhaven", "dorp"),
+                ("Florabuurt", "woon"),
+            ),
+        ),
+        (
+            "05",
+            "Zuid",
+            234600,
+            579700,
+            "Groningen",
+            ("9722", "9723"),
+            (
+                "Helperzoom",
+                "Helper Oostsingel",
+                "Helper Westsingel",
+                "Verlengde Hereweg",
+                "Coendersweg",
+                "Europaweg",
+                "Esperantostraat",
+                "De Savornin Lohmanlaan",
+                "Van Lenneplaan",
+                "Queridolaan",
+            ),
+            (
+                ("Helpman-Oost", "woon"),
+                ("Helpman-West", "woon"),
+                ("De Wijert-Noord", "woon"),
+                ("De Wijert-Zuid", "woon"),
+                ("Coendersborg", "woon"),
+                ("Europapark", "nieuw"),
+                ("Klein Martijn", "woon"),
+                ("Villapark Helpman", "woon"),
+            ),
+        ),
+        (
+            "06",
+            "Noordwest",
+            232700,
+            584000,
+            "Groningen",
+            ("9741", "9742"),
+            (
+                "Zonnelaan",
+                "Pleiadenlaan",
+                "Siriusstraat",
+                "Planetenlaan",
+                "Eikenlaan",
+                "Iepenlaan",
+                "Berkenlaan",
+                "Dorkwerderweg",
+                "Reitdiepkade",
+                "Tuinbouwstraat",
+            ),
+            (
+                ("Paddepoel-Noord", "woon"),
+                ("Paddepoel-Zuid", "woon"),
+                ("Selwerd", "woon"),
+                ("Tuinwijk", "woon"),
+                ("Dorkwerd", "land"),
+                ("Reitdiepzone", "nieuw"),
+            ),
+        ),
+        (
+            "07",
+            "Oud-Noord",
+            234300,
+            583200,
+            "Groningen",
+            ("9713", "9714"),
+            (
+                "Korreweg",
+                "Bedumerweg",
+                "Molukkenstraat",
+                "Sumatralaan",
+                "Javastraat",
+                "Celebesstraat",
+                "Borneostraat",
+                "Van Swinderenstraat",
+                "Nicolaas Beetsstraat",
+                "Oosterhamrikkade",
+            ),
+            (
+                ("De Hoogte", "woon"),
+                ("Indische Buurt", "woon"),
+                ("Korrewegwijk", "woon"),
+                ("Professorenbuurt", "stad"),
+                ("Oosterhamrik", "woon"),
+            ),
+        ),
+        (
+            "08",
+            "Noordoost",
+            236500,
+            585300,
+            "Groningen",
+            ("9733", "9734", "9735"),
+            ("Koningsweg", "Rijksweg", "Kieldiep", "Noorddijkerweg", "Stadsweg", "Oosterhoogebrug"),
+            (
+                ("Noorderhoogebrug", "dorp"),
+                ("Oosterhoogebrug", "dorp"),
+                ("Ruischerbrug", "dorp"),
+                ("Noorddijk", "land"),
+                ("Ruischerwaard", "woon"),
+            ),
+        ),
+        (
+            "09",
+            "Hoogkerk",
+            229400,
+            581400,
+            "Hoogkerk",
+            ("9745",),
+            ("Hoofdweg", "Zuiderweg", "Oostelijk Halfrond", "Leegeweg", "Kerkstraat", "Westpoortweg"),
+            (
+                ("Hoogkerk-Dorp", "dorp"),
+                ("Hoogkerk-Zuid", "woon"),
+                ("Gravenburg", "woon"),
+                ("Leegkerk", "land"),
+                ("De Buitenhof", "woon"),
+                ("Westpoort", "bedrijf"),
+            ),
+        ),
+        (
+            "10",
+            "Haren",
+            236300,
+            576900,
+            "Haren",
+            ("9750", "9751", "9752"),
+            (
+                "Rijksstraatweg",
+                "Kerkstraat",
+                "Meerweg",
+                "Emmalaan",
+                "Wilhelminalaan",
+                "Hortuslaan",
+                "Onnerweg",
+                "Glimmerweg",
+                "Middelhorst",
+                "Noordlaarderweg",
+            ),
+            (
+                ("Haren-Centrum", "dorp"),
+                ("Haren-Noord", "woon"),
+                ("Haren-Oost", "woon"),
+                ("Haren-Zuid", "woon"),
+                ("Glimmen", "dorp"),
+                ("Onnen", "dorp"),
+                ("Essen", "land"),
+                ("Noordlaren", "dorp"),
+                ("Dilgt", "land"),
+            ),
+        ),
+        (
+            "11",
+            "Ten Boer",
+            242400,
+            588200,
+            "Ten Boer",
+            ("9791", "9792", "9793"),
+            (
+                "Stationsweg",
+                "Wigboldstraat",
+                "Kerkstraat",
+                "Rijksweg",
+                "Bovenrijgeweg",
+                "Thesingerweg",
+                "Woortmanslaan",
+                "Sint Annerstraatweg",
+            ),
+            (
+                ("Ten Boer", "woon"),
+                ("Ten Post", "dorp"),
+                ("Garmerwolde", "dorp"),
+                ("Thesinge", "dorp"),
+                ("Sint Annen", "dorp"),
+                ("Lellens", "land"),
+                ("Winneweer", "land"),
+                ("Woltersum", "dorp"),
+                ("Wittewierum", "land"),
+            ),
+        ),
+        (
+            "12",
+            "Meerstad",
+            240000,
+            582700,
+            "Groningen",
+            ("9736", "9737"),
+            ("Borgsingel", "Middelberterweg", "Engelberterweg", "Hoofdweg", "Meerstadlaan", "Slochterweg"),
+            (
+                ("Meerstad-Noord", "nieuw"),
+                ("Meerstad-Midden", "nieuw"),
+                ("Meerstad-Zuid", "nieuw"),
+                ("Middelbert", "land"),
+                ("Engelbert", "dorp"),
+            ),
+        ),
+        (
+            "13",
+            "Bedrijventerreinen Oost",
+            236700,
+            581100,
+            "Groningen",
+            ("9723", "9728"),
+            (
+                "Euvelgunnerweg",
+                "Griffeweg",
+                "Winschoterdiep",
+                "Eemskanaal ZZ",
+                "Driebondsweg",
+                "Osloweg",
+                "Stockholmstraat",
+                "Bornholmstraat",
+            ),
+            (
+                ("Euvelgunne", "bedrijf"),
+                ("Winschoterdiep", "bedrijf"),
+                ("Driebond", "bedrijf"),
+                ("Eemspoort", "bedrijf"),
+                ("Roodehaan", "bedrijf"),
+            ),
+        ),
+        (
+            "14",
+            "Zernike en Kardinge",
+            232400,
+            585300,
+            "Groningen",
+            ("9747",),
+            ("Nijenborgh", "Landleven", "Zernikelaan", "Blauwborgje", "Kardingerweg", "Bieskemaar"),
+            (("Zernikecampus", "campus"), ("Zernikepark", "bedrijf"), ("Kardinge", "park"), ("Kardingerplas", "park")),
+        ),
+        (
+            "15",
+            "Vinkhuizen",
+            230700,
+            582700,
+            "Groningen",
+            ("9743", "9744"),
+            ("Siersteenlaan", "Bessemoerstraat", "Dierenriemstraat", "Johan Huizingaweg", "Jaagpad"),
+            (("Vinkhuizen-Noord", "woon"), ("Vinkhuizen-Zuid", "woon"), ("Vinkhuizen-Oost", "woon")),
+        ),
+        (
+            "16",
+            "Beijum",
+            235700,
+            584600,
+            "Groningen",
+            ("9736",),
+            ("Beijumerweg", "Jaagpad", "Zilvermeerlaan", "Hunzeboord", "Schaapmaatweg"),
+            (("Beijum-Oost", "woon"), ("Beijum-West", "woon"), ("De Hunze", "woon"), ("Drielanden", "woon")),
+        ),
+        (
+            "17",
+            "Lewenborg",
+            237300,
+            583600,
+            "Groningen",
+            ("9737",),
+            ("Kerspel", "Zilvermeerlaan", "Stadsweg", "Lewenborgweg", "Noorderplaats"),
+            (("Lewenborg-Noord", "woon"), ("Lewenborg-Zuid", "woon"), ("Lewenborg-Oost", "woon")),
+        ),
+        (
+            "18",
+            "De Held en Reitdiep",
+            230900,
+            584200,
+            "Groningen",
+            ("9746",),
+            ("Reitdiephaven", "Friesestraatweg", "Wibenaheerd", "Heldenweg", "Zernikeplein"),
+            (
+                ("De Held", "woon"),
+                ("Reitdiep", "woon"),
+                ("Reitdiephaven", "nieuw"),
+                ("Friesestraatweg-West", "bedrijf"),
+            ),
+        ),
+    )
+)
 
 #: Per kind: inhabitants in 2024 (min, max), area in ha (min, max), yearly growth, age shares.
 KINDS: dict[str, tuple[tuple[int, int], tuple[int, int], float, tuple[float, ...]]] = {
@@ -243,16 +596,41 @@ def plant(rng: random.Random, rows: int, kinds: list[tuple[str, float]]) -> dict
 def rd_to_wgs84(x: float, y: float) -> tuple[float, float]:
     """RD New (EPSG:28992) to WGS84 latitude and longitude: the usual polynomial, good to about a metre."""
     dx, dy = (x - 155_000) * 1e-5, (y - 463_000) * 1e-5
-    lat = 52.15517440 + (
-        3235.65389 * dy - 32.58297 * dx**2 - 0.24750 * dy**2 - 0.84978 * dx**2 * dy - 0.06550 * dy**3
-        - 0.01709 * dx**2 * dy**2 - 0.00738 * dx + 0.00530 * dx**4 - 0.00039 * dx**2 * dy**3
-        + 0.00033 * dx**4 * dy - 0.00012 * dx * dy
-    ) / 3600
-    lon = 5.38720621 + (
-        5260.52916 * dx + 105.94684 * dx * dy + 2.45656 * dx * dy**2 - 0.81885 * dx**3
-        + 0.05594 * dx * dy**3 - 0.05607 * dx**3 * dy + 0.01199 * dy - 0.00256 * dx**3 * dy**2
-        + 0.00128 * dx * dy**4 + 0.00022 * dy**2 - 0.00022 * dx**2 + 0.00026 * dx**5
-    ) / 3600
+    lat = (
+        52.15517440
+        + (
+            3235.65389 * dy
+            - 32.58297 * dx**2
+            - 0.24750 * dy**2
+            - 0.84978 * dx**2 * dy
+            - 0.06550 * dy**3
+            - 0.01709 * dx**2 * dy**2
+            - 0.00738 * dx
+            + 0.00530 * dx**4
+            - 0.00039 * dx**2 * dy**3
+            + 0.00033 * dx**4 * dy
+            - 0.00012 * dx * dy
+        )
+        / 3600
+    )
+    lon = (
+        5.38720621
+        + (
+            5260.52916 * dx
+            + 105.94684 * dx * dy
+            + 2.45656 * dx * dy**2
+            - 0.81885 * dx**3
+            + 0.05594 * dx * dy**3
+            - 0.05607 * dx**3 * dy
+            + 0.01199 * dy
+            - 0.00256 * dx**3 * dy**2
+            + 0.00128 * dx * dy**4
+            + 0.00022 * dy**2
+            - 0.00022 * dx**2
+            + 0.00026 * dx**5
+        )
+        / 3600
+    )
     return lat, lon
 
 
@@ -298,8 +676,7 @@ def wijken(rng: random.Random, rows: int | None) -> Rows:
         members = [b for b in buurten if b.wijkcode == wijk.code]
         area = sum(b.oppervlakte for b in members)
         people = sum(b.inwoners for b in members)
-        yield [wijk.code, wijk.naam, GEMEENTECODE, GEMEENTENAAM, f"{area:.2f}", str(people),
-               str(INDELINGSJAAR)]
+        yield [wijk.code, wijk.naam, GEMEENTECODE, GEMEENTENAAM, f"{area:.2f}", str(people), str(INDELINGSJAAR)]
 
 
 def buurten(rng: random.Random, rows: int | None) -> Rows:
@@ -375,13 +752,35 @@ SPECIES = (  # Dutch name, Latin name, full-grown height (m), weight
     ("Watercipres", "Metasequoia glyptostroboides", 25, 1),
     ("Sierappel", "Malus 'Evereste'", 6, 2),
 )
-HEIGHT_CLASSES = ((6, "0-6 m"), (9, "6-9 m"), (12, "9-12 m"), (15, "12-15 m"), (18, "15-18 m"),
-                  (24, "18-24 m"), (99, "> 24 m"))
-TREE_OWNERS = (("Gemeente Groningen", 9200), ("Particulier", 150), ("Woningcorporatie", 200),
-               ("Rijksuniversiteit Groningen", 150), ("Provincie Groningen", 80), ("ProRail", 40),
-               ("Waterschap Noorderzijlvest", 40), ("", 140))
-TREE_WEIGHT = {"stad": 1.0, "woon": 1.6, "nieuw": 1.2, "dorp": 0.8, "land": 0.3, "campus": 0.8,
-               "park": 1.4, "bedrijf": 0.5}
+HEIGHT_CLASSES = (
+    (6, "0-6 m"),
+    (9, "6-9 m"),
+    (12, "9-12 m"),
+    (15, "12-15 m"),
+    (18, "15-18 m"),
+    (24, "18-24 m"),
+    (99, "> 24 m"),
+)
+TREE_OWNERS = (
+    ("Gemeente Groningen", 9200),
+    ("Particulier", 150),
+    ("Woningcorporatie", 200),
+    ("Rijksuniversiteit Groningen", 150),
+    ("Provincie Groningen", 80),
+    ("ProRail", 40),
+    ("Waterschap Noorderzijlvest", 40),
+    ("", 140),
+)
+TREE_WEIGHT = {
+    "stad": 1.0,
+    "woon": 1.6,
+    "nieuw": 1.2,
+    "dorp": 0.8,
+    "land": 0.3,
+    "campus": 0.8,
+    "park": 1.4,
+    "bedrijf": 0.5,
+}
 
 
 def bomen(rng: random.Random, rows: int) -> Rows:
@@ -391,11 +790,31 @@ def bomen(rng: random.Random, rows: int) -> Rows:
     EIGENAAR, a few X/Y and BUURTCODE). Trees come in rows along a street: same species and year.
     Planted bad values: KIEMJAAR Onbekend (0.4 %) or a typo (2O05), STAMDIAMETER Onbekend (0.2 %),
     a point in WGS84 degrees, a Y with an extra digit, an empty OBJECTNUMMER."""
-    yield ["OBJECTNUMMER", "STRAAT", "BUURTCODE", "BOOMSOORT", "LATIJNSE_NAAM", "KIEMJAAR", "BOOMHOOGTE",
-           "STAMDIAMETER", "EIGENAAR", "X", "Y"]
-    bad = plant(rng, rows, [("kiemjaar_onbekend", 0.004), ("kiemjaar_typo", 1 / 3000),
-                            ("stam_onbekend", 0.002), ("wgs84", 1 / 3000), ("y_cijfer_te_veel", 1 / 3000),
-                            ("geen_id", 1 / 3000)])
+    yield [
+        "OBJECTNUMMER",
+        "STRAAT",
+        "BUURTCODE",
+        "BOOMSOORT",
+        "LATIJNSE_NAAM",
+        "KIEMJAAR",
+        "BOOMHOOGTE",
+        "STAMDIAMETER",
+        "EIGENAAR",
+        "X",
+        "Y",
+    ]
+    bad = plant(
+        rng,
+        rows,
+        [
+            ("kiemjaar_onbekend", 0.004),
+            ("kiemjaar_typo", 1 / 3000),
+            ("stam_onbekend", 0.002),
+            ("wgs84", 1 / 3000),
+            ("y_cijfer_te_veel", 1 / 3000),
+            ("geen_id", 1 / 3000),
+        ],
+    )
     buurten = geography()
     weights = [math.sqrt(b.oppervlakte) * TREE_WEIGHT[b.kind] for b in buurten]
     species_weights = [s[3] for s in SPECIES]
@@ -419,8 +838,13 @@ def bomen(rng: random.Random, rows: int) -> Rows:
             r = rng.random()
             jaar = "" if r < 0.08 else f"{kiemjaar}.0" if r < 0.33 else str(kiemjaar)
             r = rng.random()
-            hoogte = (dutch(height, 1) if r < 0.2 else "" if r < 0.23
-                      else next(label for top, label in HEIGHT_CLASSES if height < top))
+            hoogte = (
+                dutch(height, 1)
+                if r < 0.2
+                else ""
+                if r < 0.23
+                else next(label for top, label in HEIGHT_CLASSES if height < top)
+            )
             stam = "" if rng.random() < 0.03 else str(diameter)
             tx = x + k * spacing * math.cos(angle) + rng.uniform(-0.8, 0.8)
             ty = y + k * spacing * math.sin(angle) + rng.uniform(-0.8, 0.8)
@@ -446,28 +870,96 @@ def bomen(rng: random.Random, rows: int) -> Rows:
 
 
 LANDMARK_STALLINGEN = (  # name, soort, street, number, buurt, capacity, manager, remark
-    ("Fietsenstalling Stationsplein (ondergronds)", "Bewaakte stalling", "Stationsplein", "",
-     "BU00140005", "4150", "NS Fiets", "Eerste 24 uur gratis; daarna € 1,35 per dag.\nOV-chipkaart nodig."),
-    ("Fietsenstalling Stationsplein West", "Onbewaakte stalling", "Stationsplein", "", "BU00140005",
-     "2500", "ProRail", ""),
-    ("Fietsenstalling Forum", "Bewaakte stalling", "Nieuwe Markt", "1", "BU00140000", "1200",
-     "Gemeente Groningen", "Gratis; open tot 01:00 uur."),
-    ("Fietsenstalling Haddingestraat", "Bewaakte stalling", "Haddingestraat", "32", "BU00140000",
-     "800", "Gemeente Groningen", "Gratis bewaakt; ma-za 7:00-23:00; zo 10:00-18:00"),
-    ("Fietsenstalling Zuiderdiep", "Bewaakte stalling", "Gedempte Zuiderdiep", "98", "BU00140001",
-     "500", "Gemeente Groningen", ""),
-    ("Fietsenstalling Europapark", "Onbewaakte stalling", "Esperantostraat", "", "BU00140505", "1600",
-     "ProRail", "Bij het station; slechts één ingang aan de zuidkant."),
-    ("Fietsenstalling Zernike", "Onbewaakte stalling", "Nijenborgh", "4", "BU00141400", "1800",
-     "Rijksuniversiteit Groningen", ""),
-    ("Fietsenstalling UMCG Noord", "Bewaakte stalling", "Antonius Deusinglaan", "1", "BU00140704", "900",
-     "UMCG", "Alleen voor personeel en bezoekers."),
+    (
+        "Fietsenstalling Stationsplein (ondergronds)",
+        "Bewaakte stalling",
+        "Stationsplein",
+        "",
+        "BU00140005",
+        "4150",
+        "NS Fiets",
+        "Eerste 24 uur gratis; daarna € 1,35 per dag.\nOV-chipkaart nodig.",
+    ),
+    (
+        "Fietsenstalling Stationsplein West",
+        "Onbewaakte stalling",
+        "Stationsplein",
+        "",
+        "BU00140005",
+        "2500",
+        "ProRail",
+        "",
+    ),
+    (
+        "Fietsenstalling Forum",
+        "Bewaakte stalling",
+        "Nieuwe Markt",
+        "1",
+        "BU00140000",
+        "1200",
+        "Gemeente Groningen",
+        "Gratis; open tot 01:00 uur.",
+    ),
+    (
+        "Fietsenstalling Haddingestraat",
+        "Bewaakte stalling",
+        "Haddingestraat",
+        "32",
+        "BU00140000",
+        "800",
+        "Gemeente Groningen",
+        "Gratis bewaakt; ma-za 7:00-23:00; zo 10:00-18:00",
+    ),
+    (
+        "Fietsenstalling Zuiderdiep",
+        "Bewaakte stalling",
+        "Gedempte Zuiderdiep",
+        "98",
+        "BU00140001",
+        "500",
+        "Gemeente Groningen",
+        "",
+    ),
+    (
+        "Fietsenstalling Europapark",
+        "Onbewaakte stalling",
+        "Esperantostraat",
+        "",
+        "BU00140505",
+        "1600",
+        "ProRail",
+        "Bij het station; slechts één ingang aan de zuidkant.",
+    ),
+    (
+        "Fietsenstalling Zernike",
+        "Onbewaakte stalling",
+        "Nijenborgh",
+        "4",
+        "BU00141400",
+        "1800",
+        "Rijksuniversiteit Groningen",
+        "",
+    ),
+    (
+        "Fietsenstalling UMCG Noord",
+        "Bewaakte stalling",
+        "Antonius Deusinglaan",
+        "1",
+        "BU00140704",
+        "900",
+        "UMCG",
+        "Alleen voor personeel en bezoekers.",
+    ),
 )
 STALLING_KINDS = (  # soort, capacity range, weight, manager choices
     ("Fietsenrek", (6, 80), 62, ("Gemeente Groningen",)),
     ("Fietsvak", (10, 150), 15, ("Gemeente Groningen",)),
-    ("Onbewaakte stalling", (80, 900), 6, ("Gemeente Groningen", "Hanzehogeschool Groningen",
-                                            "Rijksuniversiteit Groningen")),
+    (
+        "Onbewaakte stalling",
+        (80, 900),
+        6,
+        ("Gemeente Groningen", "Hanzehogeschool Groningen", "Rijksuniversiteit Groningen"),
+    ),
     ("Buurtstalling", (20, 80), 8, ("Stichting Buurtstallingen Groningen", "Gemeente Groningen")),
     ("Fietskluis", (1, 12), 9, ("Gemeente Groningen", "Stichting Buurtstallingen Groningen")),
 )
@@ -491,10 +983,30 @@ def fietsenstallingen(rng: random.Random, rows: int) -> Rows:
     with a trailing space, Capaciteit and Huisnummer often empty, remarks with quoted ';' and quoted
     newlines. The ID column is added by us (the real export has none; names are not unique). Planted bad
     values: Capaciteit Onbekend (0.7 %), lat and lon swapped, a postcode without letters, an empty ID."""
-    yield ["ID", "Naam", "Soort", "Straat", "Huisnummer", "Postcode", "Plaats", "Capaciteit", "Beheerder",
-           "Opmerking", "lat", "lon"]
-    bad = plant(rng, rows, [("capaciteit_onbekend", 0.007), ("latlon_verwisseld", 1 / 300),
-                            ("postcode_kapot", 1 / 300), ("geen_id", 1 / 300)])
+    yield [
+        "ID",
+        "Naam",
+        "Soort",
+        "Straat",
+        "Huisnummer",
+        "Postcode",
+        "Plaats",
+        "Capaciteit",
+        "Beheerder",
+        "Opmerking",
+        "lat",
+        "lon",
+    ]
+    bad = plant(
+        rng,
+        rows,
+        [
+            ("capaciteit_onbekend", 0.007),
+            ("latlon_verwisseld", 1 / 300),
+            ("postcode_kapot", 1 / 300),
+            ("geen_id", 1 / 300),
+        ],
+    )
     buurten = {b.code: b for b in geography()}
     weights = [(8.0 if b.kind == "stad" else 0.2 if b.kind in ("land", "park") else 1.0) for b in geography()]
     kinds, kind_weights = list(STALLING_KINDS), [k[2] for k in STALLING_KINDS]
@@ -526,8 +1038,20 @@ def fietsenstallingen(rng: random.Random, rows: int) -> Rows:
             pc = f"{digits} {letters.lower()}"
         plaats = wijk_of(buurt).plaats + (" " if rng.random() < 0.03 else "")
         lat, lon = rd_to_wgs84(x, y)
-        row = [f"FS{i + 1:04d}", naam, soort, straat, huisnummer, pc, plaats, capaciteit, beheerder,
-               opmerking, dutch(lat, 7), dutch(lon, 7)]
+        row = [
+            f"FS{i + 1:04d}",
+            naam,
+            soort,
+            straat,
+            huisnummer,
+            pc,
+            plaats,
+            capaciteit,
+            beheerder,
+            opmerking,
+            dutch(lat, 7),
+            dutch(lon, 7),
+        ]
         match bad.get(i):
             case "capaciteit_onbekend":
                 row[7] = "Onbekend"
@@ -551,22 +1075,121 @@ HORECA_KINDS = (  # soort, name prefixes, closing times, seats range, weight
     ("hotel", ("Hotel",), ("01:00", "02:00"), (20, 120), 3),
     ("sportkantine", ("Kantine",), ("23:00", "00:00"), (30, 120), 2),
 )
-NAME_WORDS = (("De", "Leeuw"), ("Het", "Hert"), ("De", "Uil"), ("Het", "Schaap"), ("De", "Haven"),
-              ("Het", "Pakhuis"), ("De", "Sleutel"), ("Het", "Anker"), ("De", "Kroon"), ("Het", "Paard"),
-              ("De", "Pelikaan"), ("De", "Molen"), ("Het", "Zwaantje"), ("De", "Ooievaar"), ("De", "Toren"),
-              ("Het", "Wapen"), ("De", "Kolk"), ("De", "Zon"))
-NAME_ADJECTIVES = ("Gouden", "Zwarte", "Witte", "Blauwe", "Groene", "Rode", "Oude", "Nieuwe", "Vrolijke",
-                   "Stille", "Dwarse", "Kleine", "Grote", "Drie", "Zilveren")
-FIRST_NAMES = ("Jan", "Pieter", "Anouk", "Sanne", "Henk", "Willemijn", "Mohamed", "Fatima", "Emre", "Elif",
-               "Thijs", "Lotte", "Jelle", "Femke", "Hylke", "Geertje", "Wei", "Linh", "Bas", "Zoë", "René",
-               "Marieke", "Sjoerd", "Aaltje", "Kees", "Ilse")
-SURNAMES = ("de Vries", "Jansen", "Bakker", "Mulder", "Visser", "Smit", "Meijer", "de Boer", "Bos",
-            "Dijkstra", "Hoekstra", "Kuipers", "Postma", "Huizinga", "Wiersma", "Veenstra", "Zijlstra",
-            "Schuiling", "Nienhuis", "Wolters", "Oosterhuis", "Yılmaz", "El Amrani", "Nguyen", "Kaya",
-            "Özdemir", "van der Molen", "Brouwer", "Boekhoud", "Tuinstra")
-BUSINESS_NAMES = ("Bruins", "Heeringa", "Kramer", "Lutgers", "Sikkema", "Tjarks", "Venema", "Wester",
-                  "Zuidema", "Ubbens", "Ménage", "Bella Napoli", "Istanbul", "Saigon", "Da Vinci",
-                  "Zuiderzon")  # never an applicant's name: those are withheld
+NAME_WORDS = (
+    ("De", "Leeuw"),
+    ("Het", "Hert"),
+    ("De", "Uil"),
+    ("Het", "Schaap"),
+    ("De", "Haven"),
+    ("Het", "Pakhuis"),
+    ("De", "Sleutel"),
+    ("Het", "Anker"),
+    ("De", "Kroon"),
+    ("Het", "Paard"),
+    ("De", "Pelikaan"),
+    ("De", "Molen"),
+    ("Het", "Zwaantje"),
+    ("De", "Ooievaar"),
+    ("De", "Toren"),
+    ("Het", "Wapen"),
+    ("De", "Kolk"),
+    ("De", "Zon"),
+)
+NAME_ADJECTIVES = (
+    "Gouden",
+    "Zwarte",
+    "Witte",
+    "Blauwe",
+    "Groene",
+    "Rode",
+    "Oude",
+    "Nieuwe",
+    "Vrolijke",
+    "Stille",
+    "Dwarse",
+    "Kleine",
+    "Grote",
+    "Drie",
+    "Zilveren",
+)
+FIRST_NAMES = (
+    "Jan",
+    "Pieter",
+    "Anouk",
+    "Sanne",
+    "Henk",
+    "Willemijn",
+    "Mohamed",
+    "Fatima",
+    "Emre",
+    "Elif",
+    "Thijs",
+    "Lotte",
+    "Jelle",
+    "Femke",
+    "Hylke",
+    "Geertje",
+    "Wei",
+    "Linh",
+    "Bas",
+    "Zoë",
+    "René",
+    "Marieke",
+    "Sjoerd",
+    "Aaltje",
+    "Kees",
+    "Ilse",
+)
+SURNAMES = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Mulder",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Bos",
+    "Dijkstra",
+    "Hoekstra",
+    "Kuipers",
+    "Postma",
+    "Huizinga",
+    "Wiersma",
+    "Veenstra",
+    "Zijlstra",
+    "Schuiling",
+    "Nienhuis",
+    "Wolters",
+    "Oosterhuis",
+    "Yılmaz",
+    "El Amrani",
+    "Nguyen",
+    "Kaya",
+    "Özdemir",
+    "van der Molen",
+    "Brouwer",
+    "Boekhoud",
+    "Tuinstra",
+)
+BUSINESS_NAMES = (
+    "Bruins",
+    "Heeringa",
+    "Kramer",
+    "Lutgers",
+    "Sikkema",
+    "Tjarks",
+    "Venema",
+    "Wester",
+    "Zuidema",
+    "Ubbens",
+    "Ménage",
+    "Bella Napoli",
+    "Istanbul",
+    "Saigon",
+    "Da Vinci",
+    "Zuiderzon",
+)  # never an applicant's name: those are withheld
 STATUSES = (("verleend", 80), ("geweigerd", 5), ("in behandeling", 8), ("ingetrokken", 4), ("vervallen", 3))
 HORECA_REMARKS = (  # remarks for any status, then per status
     "Terras tot 23:00 uur, daarna binnen.",
@@ -574,7 +1197,7 @@ HORECA_REMARKS = (  # remarks for any status, then per status
     "Ontheffing sluitingstijd, alleen vrijdag en zaterdag.",
     "Let op: terrasvergunning apart verleend,\nzie zaak HV-2022-00311.",
     "Paracommercieel, alleen bij wedstrijden en clubactiviteiten.",
-    "Verbouwing gemeld; capaciteit \"tijdelijk\" verlaagd.",
+    'Verbouwing gemeld; capaciteit "tijdelijk" verlaagd.',
     "Leidinggevende: zie bijlage, twee personen.",
 )
 STATUS_REMARKS = {
@@ -593,12 +1216,38 @@ def horecavergunningen(rng: random.Random, rows: int) -> Rows:
     newlines, aanvrager a person's name (withheld at publication, Woo 5.1(2)e). Planted bad values:
     aantal_zitplaatsen onbekend (0.4 %), a date not in the calendar (31-02-2023), x/y in WGS84,
     an impossible postcode, terras "?", an empty zaaknummer."""
-    yield ["", "zaaknummer", "naam_zaak", "soort", "straat", "huisnummer", "postcode", "plaats",
-           "datum_aanvraag", "datum_besluit", "status", "sluitingstijd", "aantal_zitplaatsen", "terras",
-           "aanvrager", "opmerking", "x", "y"]
-    bad = plant(rng, rows, [("zitplaatsen_onbekend", 0.004), ("datum_ongeldig", 1 / 800),
-                            ("wgs84", 1 / 800), ("postcode_kapot", 1 / 800), ("terras_vraagteken", 1 / 800),
-                            ("geen_zaaknummer", 1 / 800)])
+    yield [
+        "",
+        "zaaknummer",
+        "naam_zaak",
+        "soort",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "plaats",
+        "datum_aanvraag",
+        "datum_besluit",
+        "status",
+        "sluitingstijd",
+        "aantal_zitplaatsen",
+        "terras",
+        "aanvrager",
+        "opmerking",
+        "x",
+        "y",
+    ]
+    bad = plant(
+        rng,
+        rows,
+        [
+            ("zitplaatsen_onbekend", 0.004),
+            ("datum_ongeldig", 1 / 800),
+            ("wgs84", 1 / 800),
+            ("postcode_kapot", 1 / 800),
+            ("terras_vraagteken", 1 / 800),
+            ("geen_zaaknummer", 1 / 800),
+        ],
+    )
     buurten = [b for b in geography() if b.kind in CENTRE_POSTCODE_WEIGHT]
     weights = [CENTRE_POSTCODE_WEIGHT[b.kind] for b in buurten]
     statuses, status_weights = zip(*STATUSES, strict=True)
@@ -633,9 +1282,26 @@ def horecavergunningen(rng: random.Random, rows: int) -> Rows:
             opmerking = STATUS_REMARKS.get(status, "")
         else:
             opmerking = "" if rng.random() < 0.6 else rng.choice(HORECA_REMARKS)
-        row = [str(i), f"HV-{aanvraag.year}-{sequence[aanvraag.year]:05d}", naam, soort, straat, huisnummer,
-               pc, wijk_of(buurt).plaats, aanvraag_text, besluit, status, sluiting, seats, terras, aanvrager,
-               opmerking, repr(round(x, 2)), repr(round(y, 2))]
+        row = [
+            str(i),
+            f"HV-{aanvraag.year}-{sequence[aanvraag.year]:05d}",
+            naam,
+            soort,
+            straat,
+            huisnummer,
+            pc,
+            wijk_of(buurt).plaats,
+            aanvraag_text,
+            besluit,
+            status,
+            sluiting,
+            seats,
+            terras,
+            aanvrager,
+            opmerking,
+            repr(round(x, 2)),
+            repr(round(y, 2)),
+        ]
         match bad.get(i):
             case "zitplaatsen_onbekend":
                 row[12] = "onbekend"
@@ -653,10 +1319,23 @@ def horecavergunningen(rng: random.Random, rows: int) -> Rows:
         yield row
 
 
-FRACTIONS = (("restafval", (5.0, 3.0), 55), ("papier", (5.0, 3.0), 20), ("glas", (3.0, 2.5), 14),
-             ("gft", (3.0, 1.5), 7), ("textiel", (2.5, 2.0), 4))
-CONTAINER_WEIGHT = {"stad": 3.0, "woon": 2.0, "nieuw": 1.5, "dorp": 0.8, "land": 0.1, "campus": 1.0,
-                    "park": 0.05, "bedrijf": 0.05}
+FRACTIONS = (
+    ("restafval", (5.0, 3.0), 55),
+    ("papier", (5.0, 3.0), 20),
+    ("glas", (3.0, 2.5), 14),
+    ("gft", (3.0, 1.5), 7),
+    ("textiel", (2.5, 2.0), 4),
+)
+CONTAINER_WEIGHT = {
+    "stad": 3.0,
+    "woon": 2.0,
+    "nieuw": 1.5,
+    "dorp": 0.8,
+    "land": 0.1,
+    "campus": 1.0,
+    "park": 0.05,
+    "bedrijf": 0.05,
+}
 
 
 def afvalcontainers(rng: random.Random, rows: int) -> Rows:
@@ -664,10 +1343,18 @@ def afvalcontainers(rng: random.Random, rows: int) -> Rows:
     RD New with "." decimals, a few empty cells (postcode, plaatsingsdatum, straat, buurtcode). Planted
     bad values: volume_m3 onbekend (0.3 %), 2016-02-30, an x far outside the Netherlands, an impossible
     postcode, an empty id."""
-    yield ["id", "fractie", "volume_m3", "straat", "huisnummer", "postcode", "buurtcode", "plaatsingsdatum",
-           "x", "y"]
-    bad = plant(rng, rows, [("volume_onbekend", 0.003), ("datum_ongeldig", 1 / 1500),
-                            ("x_buiten_nl", 1 / 1500), ("postcode_kapot", 1 / 1500), ("geen_id", 1 / 1500)])
+    yield ["id", "fractie", "volume_m3", "straat", "huisnummer", "postcode", "buurtcode", "plaatsingsdatum", "x", "y"]
+    bad = plant(
+        rng,
+        rows,
+        [
+            ("volume_onbekend", 0.003),
+            ("datum_ongeldig", 1 / 1500),
+            ("x_buiten_nl", 1 / 1500),
+            ("postcode_kapot", 1 / 1500),
+            ("geen_id", 1 / 1500),
+        ],
+    )
     buurten = geography()
     weights = [CONTAINER_WEIGHT[b.kind] * math.sqrt(b.inwoners + 1) for b in buurten]
     for i in range(rows):
@@ -676,13 +1363,18 @@ def afvalcontainers(rng: random.Random, rows: int) -> Rows:
         digits, letters = postcode(rng, buurt)
         x, y = point_in(rng, buurt)
         geplaatst = random_date(rng, dt.date(2006, 3, 1), dt.date(2024, 10, 31))
-        row = [f"AC{i + 1:06d}", fractie, str(volumes[0] if rng.random() < 0.8 else volumes[1]),
-               "" if rng.random() < 0.01 else rng.choice(wijk_of(buurt).straten),
-               str(rng.randint(1, 150)) if rng.random() < 0.4 else "",
-               "" if rng.random() < 0.02 else f"{digits}{letters}",
-               "" if rng.random() < 0.005 else buurt.code,
-               "" if rng.random() < 0.03 else geplaatst.isoformat(),
-               f"{x:.2f}", f"{y:.2f}"]
+        row = [
+            f"AC{i + 1:06d}",
+            fractie,
+            str(volumes[0] if rng.random() < 0.8 else volumes[1]),
+            "" if rng.random() < 0.01 else rng.choice(wijk_of(buurt).straten),
+            str(rng.randint(1, 150)) if rng.random() < 0.4 else "",
+            "" if rng.random() < 0.02 else f"{digits}{letters}",
+            "" if rng.random() < 0.005 else buurt.code,
+            "" if rng.random() < 0.03 else geplaatst.isoformat(),
+            f"{x:.2f}",
+            f"{y:.2f}",
+        ]
         match bad.get(i):
             case "volume_onbekend":
                 row[2] = "onbekend"
@@ -854,10 +1546,12 @@ def write(name: str, path: Path, rows: int | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("tables", nargs="*", metavar="table",
-                        help=f"tables to write (default: all): {', '.join(TABLES)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "tables", nargs="*", metavar="table", help=f"tables to write (default: all): {', '.join(TABLES)}"
+    )
     parser.add_argument("--rows", type=int, help="number of data rows (default: the bundled size)")
     parser.add_argument("--out", type=Path, help="output file (one table only; default data/<table>.csv)")
     args = parser.parse_args(argv)
