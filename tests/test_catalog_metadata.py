@@ -47,7 +47,7 @@ def test_catalogue_violations_are_listed_readably(built: Settings) -> None:
 
     from service.catalog import readable_violations
     from service.catalog.facts import CATALOG_FILE
-    from service.catalog.namespaces import DCAT, DCT
+    from service.catalog.namespaces import DCAT, DCT, VOID
 
     release = live_release(built)
     assert release is not None
@@ -56,6 +56,10 @@ def test_catalogue_violations_are_listed_readably(built: Settings) -> None:
     dist = URIRef(f"{built.public_base}/id/distributie/bomen-dump-nt")
     g.remove((dist, DCT.license, None))
     g.add((URIRef(f"{built.public_base}/id/dataset/bomen"), DCAT.theme, URIRef("http://example.org/thema/groen")))
+    dataset = URIRef(f"{built.public_base}/id/dataset/bomen")
+    g.remove((dataset, VOID.sparqlEndpoint, None))  # a partition may lack it; the dataset itself may not
     problems = readable_violations(g)
     assert any(p.startswith("<" + str(dist) + "> dct:license:") and "licentie" in p for p in problems), problems
     assert any("dcat:theme" in p and "example.org/thema/groen" in p for p in problems), problems
+    assert any(p.startswith(f"<{dataset}>") and "sparqlEndpoint" in p for p in problems), problems
+    assert not any("/klasse/" in p or "/eigenschap/" in p for p in problems), problems

@@ -120,3 +120,12 @@ def test_browsers_get_a_readable_catalogue(server) -> None:  # type: ignore[no-u
     detail = requests.get(f"{server.url}/catalog/bomen?lang=en", timeout=30)
     assert detail.status_code == 200 and "Trees" in detail.text and "/dumps/bomen.nt.gz" in detail.text
     assert requests.get(f"{server.url}/catalog/nothing", timeout=30).status_code == 404
+
+
+def test_void_link_followed_from_a_page_reads_as_turtle(server) -> None:  # type: ignore[no-untyped-def]
+    """VoID has no HTML page; a person following the catalogue page's link gets Turtle, not 406."""
+    response = requests.get(f"{server.url}/.well-known/void", headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    assert "void:Dataset" in response.text or "rdfs.org/ns/void#Dataset" in response.text
+    refused = requests.get(f"{server.url}/.well-known/void", headers={"Accept": "application/pdf"}, timeout=30)
+    assert refused.status_code == 406

@@ -63,13 +63,10 @@ def start_dumps(settings: Settings, prepared: Prepared, staging: Path) -> Stream
 
 def _side_graphs(prepared: Prepared, settings: Settings) -> dict[str, bytes]:
     """N-Quads of the graphs loaded outside the mapper, for the whole-release dumps."""
-    side = {"vocab": prepared.vocabulary, "inferred": prepared.schema_entailed}
     out = {}
-    for name, graph in side.items():
-        if len(graph):
-            iri = settings.graph_base + name
-            ntriples = graph.serialize(format="nt", encoding="utf-8")
-            out[iri] = ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
+    for iri, graph in prepared.side_graphs(settings).items():
+        ntriples = graph.serialize(format="nt", encoding="utf-8")
+        out[iri] = ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
     return out
 
 

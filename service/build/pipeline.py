@@ -26,7 +26,6 @@ from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
-from ..policy.register import register_graph
 from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
 from ..search import INDEX_FILE, write_index
@@ -95,9 +94,6 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
         timings["check"] = time.perf_counter() - t
-        t = time.perf_counter()
-        write_index(store, staging / INDEX_FILE, settings.id_base)  # search and sitemap (service/search.py)
-        timings["search_index"] = time.perf_counter() - t
         statistics = start_statistics(store, prepared, settings, graphs)  # overlaps the compaction
         t = time.perf_counter()
         stores.finish(store)
@@ -106,6 +102,9 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
             store, prepared, settings, staging, release_id, graphs, timings, stream, statistics
         )
         graphs[settings.graph_base + "catalog"] = catalog_triples
+        t = time.perf_counter()  # after the catalogue, so that the sitemap lists its /id/ resources too
+        write_index(store, staging / INDEX_FILE, settings.id_base)  # search and sitemap (service/search.py)
+        timings["search_index"] = time.perf_counter() - t
         store.flush()
         del store
         gc.collect()
@@ -140,13 +139,9 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
 
 
 def _load_side_graphs(store: Any, prepared: Prepared, settings: Settings) -> None:
-    """The vocabulary, the catalogue and the vocabulary's own entailments, each in its graph."""
-    base = settings.graph_base
-    stores.bulk_load_graph(store, prepared.vocabulary.serialize(format="nt"), "ntriples", base + "vocab")
-    register = register_graph(prepared.mappings, public_base=settings.public_base)
-    stores.bulk_load_graph(store, register.serialize(format="nt"), "ntriples", base + "register")
-    if len(prepared.schema_entailed):
-        stores.bulk_load_graph(store, prepared.schema_entailed.serialize(format="nt"), "ntriples", base + "inferred")
+    """The vocabulary, the register of exceptions and the vocabulary's own entailments, each in its graph."""
+    for iri, graph in prepared.side_graphs(settings).items():
+        stores.bulk_load_graph(store, graph.serialize(format="nt"), "ntriples", iri)
 
 
 def _map_and_load(

@@ -18,6 +18,7 @@ from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, su
 from ..mapping.yarrrml import parse_mapping
 from ..policy.decisions import constant_hits, undecided_columns
 from ..policy.guard import open_table
+from ..policy.register import register_graph
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
 
 
@@ -27,6 +28,16 @@ class Prepared:
     vocabulary: Graph
     entailment: Entailment | None
     schema_entailed: Graph = field(default_factory=Graph)
+
+    def side_graphs(self, settings: Settings) -> dict[str, Graph]:
+        """Graph IRI → graph of everything loaded beside the mapper's output, for the store and the dumps alike."""
+        base = settings.graph_base
+        graphs = {
+            base + "vocab": self.vocabulary,
+            base + "register": register_graph(self.mappings, public_base=settings.public_base),
+            base + "inferred": self.schema_entailed,
+        }
+        return {iri: graph for iri, graph in graphs.items() if len(graph)}
 
 
 def mapping_files(settings: Settings) -> list[Path]:

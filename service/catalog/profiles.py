@@ -27,12 +27,17 @@ from .codelists import (
 from .context import CatalogContext
 from .facts import DUMP_FORMATS, DumpFile
 from .fields import FIELDS, Field
-from .namespaces import DCAT, DCT, FOAF, RDF, SPDX, VCARD, XSD
+from .namespaces import DCAT, DCT, FOAF, RDF, RDFS, SPDX, VCARD, XSD
 
 #: The profile the catalogue records conform to.
 DCAT_AP_NL_30 = URIRef("https://docs.geostandaarden.nl/dcat/dcat-ap-nl30/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 SHA256 = SPDX.checksumAlgorithm_sha256
+#: The rights statement of a distribution whose dataset withholds nothing.
+OPEN_STATEMENT = {
+    "nl": "Volledig openbaar: niets achtergehouden op grond van de Woo; hergebruik onder de vermelde licentie.",
+    "en": "Fully public: nothing withheld under the Woo; reuse under the stated licence.",
+}
 
 
 class Profile:
@@ -117,11 +122,7 @@ class DcatApNl30Profile(Profile):
         rights = ctx.rights(mapping)
         g.add((dataset, DCT.accessRights, URIRef(rights.access_iri)))
         if rights.statement:
-            statement = URIRef(f"{ctx.base}/id/rechten/{slug}")
-            g.add((dataset, DCT.rights, statement))
-            g.add((statement, RDF.type, DCT.RightsStatement))
-            for lang, text in rights.statement.items():
-                g.add((statement, DCT.description, Literal(text, lang=lang)))
+            g.add((dataset, DCT.rights, self._rights_statement(g, ctx, slug, rights.statement)))
         if slug in ctx.facts.modified:
             g.add((dataset, DCT.modified, _date(ctx.facts.modified[slug])))
         if slug in ctx.facts.issued:
@@ -200,7 +201,7 @@ class DcatApNl30Profile(Profile):
         g.add((dist, DCAT.accessService, ctx.service))
         g.add((dist, DCAT.mediaType, MEDIA_TYPES.iri("application/sparql-results+json")))
         g.add((dist, DCT.format, FILE_TYPES.iri("SPARQLQ")))
-        self._distribution_common(g, dist, mapping)
+        self._distribution_common(g, ctx, dist, mapping)
 
     def _dump_distribution(self, g: Graph, ctx: CatalogContext, mapping: DatasetMapping, dump: DumpFile) -> None:
         fmt = DUMP_FORMATS[dump.format]
@@ -223,14 +224,25 @@ class DcatApNl30Profile(Profile):
         g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
         if mapping.slug in ctx.facts.modified:
             g.add((dist, DCT.modified, _date(ctx.facts.modified[mapping.slug])))
-        self._distribution_common(g, dist, mapping)
+        self._distribution_common(g, ctx, dist, mapping)
 
-    def _distribution_common(self, g: Graph, dist: URIRef, mapping: DatasetMapping) -> None:
+    def _distribution_common(self, g: Graph, ctx: CatalogContext, dist: URIRef, mapping: DatasetMapping) -> None:
         licence = self._licence(mapping)
         if licence is not None:
             g.add((dist, DCT.license, licence))
         g.add((dist, DCT.language, LANGUAGES.iri("NLD")))
-        g.add((dist, DCT.rights, ACCESS_RIGHTS.iri("PUBLIC")))
+        # dct:rights is a statement in words (Data Governance Act), never an EU access-right code.
+        statement = ctx.rights(mapping).statement
+        g.add((dist, DCT.rights, self._rights_statement(g, ctx, mapping.slug if statement else "openbaar", statement)))
+
+    def _rights_statement(self, g: Graph, ctx: CatalogContext, name: str, text: dict[str, str]) -> URIRef:
+        """A dct:RightsStatement under /id/rechten/: what is withheld and why, or that nothing is."""
+        statement = URIRef(f"{ctx.base}/id/rechten/{name}")
+        g.add((statement, RDF.type, DCT.RightsStatement))
+        for lang, words in (text or OPEN_STATEMENT).items():
+            g.add((statement, RDFS.label, Literal(words, lang=lang)))
+            g.add((statement, DCT.description, Literal(words, lang=lang)))
+        return statement
 
     def _service(self, g: Graph, ctx: CatalogContext) -> None:
         service = ctx.service

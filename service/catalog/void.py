@@ -66,11 +66,13 @@ class VoidProfile(Profile):
         for i, (cls, n) in enumerate(sorted(stats.classes.items())):
             part = URIRef(f"{dataset}/klasse/{i + 1}")
             g.add((dataset, VOID.classPartition, part))
+            g.add((part, RDF.type, VOID.Dataset))  # a partition is itself a dataset; typed, so the sitemap lists it
             g.add((part, VOID["class"], URIRef(cls)))
             g.add((part, VOID.entities, _count(n)))
         for i, (prop, n) in enumerate(sorted(stats.properties.items())):
             part = URIRef(f"{dataset}/eigenschap/{i + 1}")
             g.add((dataset, VOID.propertyPartition, part))
+            g.add((part, RDF.type, VOID.Dataset))
             g.add((part, VOID.property, URIRef(prop)))
             g.add((part, VOID.triples, _count(n)))
 

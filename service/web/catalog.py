@@ -129,6 +129,8 @@ def dataset(slug: str) -> ResponseReturnValue:
 def void() -> ResponseReturnValue:
     _, release_id, graph, manifest = _current()
     media = choose(html=False)
+    if media is None and request.accept_mimetypes.accept_html and "format" not in request.args:
+        media = "text/turtle"  # VoID has no page: a person following the link from a page reads the Turtle
     if media is None:
         abort(406, "offered: text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
     key = ("void", media)
