@@ -46,6 +46,8 @@ class Settings:
     max_request_bytes: int = 262144
     #: Memory per server process for cached SPARQL results of the live release, in bytes.
     query_cache_bytes: int = 64 * 1024 * 1024
+    #: Answer plain /doc/….ttl (and the other RDF formats) in a thin WSGI front before Flask; 0 turns it off.
+    doc_front: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))

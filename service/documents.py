@@ -6,6 +6,7 @@ triple formats merge the graphs. Document metadata goes to the default graph.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
@@ -53,6 +54,10 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+def _digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
 
@@ -69,8 +74,11 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
     for group in (*description.outgoing, *description.incoming):
         if group.direction == "out" and group.pages == 1 and description.paged is None:
             continue  # every outgoing statement is in the document: its count says nothing new
-        collection = _n(page_iri(group.direction, group.predicate, 0))
-        manages = ox.BlankNode()
+        collection_iri = page_iri(group.direction, group.predicate, 0)
+        collection = _n(collection_iri)
+        # Named after its collection, so the same document is the same bytes (its ETag is a strong validator);
+        # a letter first, as RDF/XML's rdf:nodeID must be an NCName.
+        manages = ox.BlankNode("h" + _digest(collection_iri))
         view = _n(page_iri(group.direction, group.predicate, group.page))
         out += [
             ox.Quad(doc, _n(HYDRA + "collection"), collection),
@@ -128,7 +136,7 @@ def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
         ("property", "propertyPartition", "triples"),
     ):
         for graph, count in sorted(usage.get(use, {}).items()):
-            part = ox.BlankNode()
+            part = ox.BlankNode("p" + _digest(f"{graph}\x00{use}\x00{term}"))
             out += [
                 ox.Quad(_n(graph), _n(VOID + partition), part),
                 ox.Quad(part, _n(VOID + use), _n(term)),
@@ -139,7 +147,8 @@ def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
 
 def status_document(status: int, title: str, message: str, extension: str, prefixes: dict[str, str]) -> bytes:
     """A hydra:Status in the asked RDF format, so an RDF client reads why it got an error."""
-    subject = ox.BlankNode()
+    # Named after what it says, so the same error is the same bytes.
+    subject = ox.BlankNode("s" + _digest(f"{status}\x00{message}"))
     quads = [
         ox.Quad(subject, RDF_TYPE, _n(HYDRA + "Status")),
         ox.Quad(subject, _n(HYDRA + "statusCode"), _int(status)),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import crawl, document, pages, resolve, vocabulary
+from . import crawl, document, front, pages, resolve, vocabulary
 
 
 def init_app(app: Flask) -> None:
     for module in (resolve, document, vocabulary, pages, crawl):
         app.register_blueprint(module.bp)
+    front.init_app(app)

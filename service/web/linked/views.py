@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -47,8 +48,14 @@ def doc_path(iri: str) -> str:
 
 def page_query(direction: str, predicate: str, page: int) -> str:
     """The query string of one page of one property: ``?in=<iri>&page=2``; page 0 is the whole collection."""
-    query = f"?{direction}={quote(predicate, safe='')}"
+    query = f"?{direction}={_quoted(predicate)}"
     return query + (f"&page={page}" if page else "")
+
+
+@lru_cache(maxsize=4096)
+def _quoted(predicate: str) -> str:
+    """Predicates are few per release and repeat on every document: quote each once."""
+    return quote(predicate, safe="")
 
 
 @dataclass
