@@ -1,6 +1,6 @@
 """Resource documents: `/doc/…` in Turtle against the same DESCRIBE sent to `oxigraph serve-read-only`.
 
-    python bench/bench_doc.py [--rows 100000] [--requests 4000] [--workers 2]
+    python bench/bench_doc.py [--rows 100000] [--requests 4000] [--workers 2] [--reuse]
 
 In one run, on one release built from --rows generated trees (plus the bundled neighbourhoods):
   1. `openbaar serve` (gunicorn, --workers) and `oxigraph serve-read-only --union-default-graph` on the
@@ -147,11 +147,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of openbaar serve")
+    parser.add_argument("--reuse", action="store_true", help="keep the built release in bench/out/doc between runs")
     args = parser.parse_args()
     work = HERE / "out" / "doc"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    home = build(work, args.rows)
+    reused = args.reuse and (work / "home" / "live").exists()
+    if not reused:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        home = build(work, args.rows)
+    home = work / "home"
     store = (home / "live").resolve() / "store"
     ours_port, oxigraph_port = free_port(), free_port()
     env = {**os.environ, "OPENBAAR_HOME": str(home), "OPENBAAR_PROJECT": str(work / "project")}
@@ -220,7 +224,8 @@ def main() -> None:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    shutil.rmtree(work, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

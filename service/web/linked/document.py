@@ -6,6 +6,7 @@ Paging: ``?out=<property>&page=N`` or ``?in=<property>&page=N`` gives one page o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
 from flask import Blueprint, request
@@ -27,18 +28,22 @@ _HOSTILE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
 
 
-def iri_candidates(base: str, rest: str, raw_uri: str | None = None) -> list[str]:
+def iri_candidates(base: str, rest: str, raw_uri: str | None = None) -> Iterator[str]:
     """The IRIs a path may name: as sent (percent-encoding kept, as the mapper mints it), then as decoded.
 
     The mapper encodes every reserved character of a reference (``65+`` becomes ``65%2B``), so the path
-    as the client sent it is tried first; the decoded form serves IRIs written by hand.
+    as the client sent it is tried first; the decoded form serves IRIs written by hand. Lazily: the
+    first form nearly always names the resource.
     """
     if not rest:
-        return []
+        return
+    seen: set[str] = set()
     raw = raw_path_tail(rest, request_raw_uri() if raw_uri is None else raw_uri)
-    forms = [raw] if raw else []
-    forms += [rest, quote(rest, safe="/~")]
-    return list(dict.fromkeys(base + form for form in forms if not _HOSTILE.search(form)))
+    for form in (raw, rest, None):
+        form = quote(rest, safe="/~") if form is None else form
+        if form and form not in seen and not _HOSTILE.search(form):
+            seen.add(form)
+            yield base + form
 
 
 def raw_uri_of(environ: dict[str, object]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -45,6 +46,7 @@ class DocumentFront:
         self.settings: Settings = app.config["OPENBAAR"]
         self._counted: dict[str, Any] = {}
         self._latency = LATENCY.labels(DOC_RULE)
+        self._release_date: tuple[str, str | None] = ("", None)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -87,16 +89,17 @@ class DocumentFront:
             ("Content-Location", variant_url(path, fmt)),
             ("ETag", ""),
         ]
-        if release.created is not None:
-            headers.append(("Last-Modified", http_date(release.created)))
+        last_modified = self._last_modified(release.id, release.created)
+        if last_modified is not None:
+            headers.append(("Last-Modified", last_modified))
         headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), ("Vary", "Accept-Encoding")]
         gzipped = etag + "-gz"
         if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
         # A gzipped copy carries "<etag>-gz"; a client revalidating it gets its 304 too (as in http.validate).
         chosen = gzipped if if_none_match and parse_etags(if_none_match).contains(gzipped) else etag
         headers[4] = ("ETag", f'"{chosen}"')
-        last_modified = headers[5][1] if release.created is not None else None
-        if not is_resource_modified(environ, f'"{chosen}"', None, last_modified):
+        conditional = if_none_match or environ.get("HTTP_IF_MODIFIED_SINCE")
+        if conditional and not is_resource_modified(environ, f'"{chosen}"', None, last_modified):
             return "304 NOT MODIFIED", [h for h in headers if h[0].lower() not in _DROPPED_ON_304], b""
         if method == "HEAD":
             return "200 OK", headers, b""
@@ -108,6 +111,12 @@ class DocumentFront:
             headers[4] = ("ETag", f'"{chosen}-gz"')
             headers.append(("Content-Encoding", "gzip"))
         return "200 OK", headers, body
+
+    def _last_modified(self, release_id: str, created: datetime | None) -> str | None:
+        """The release's Last-Modified header value, formatted once per release."""
+        if self._release_date[0] != release_id:
+            self._release_date = (release_id, None if created is None else http_date(created))
+        return self._release_date[1]
 
     def _count(self, status: str, started: float) -> None:
         counter = self._counted.get(status)
