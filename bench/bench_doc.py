@@ -1,6 +1,6 @@
 """Resource documents: `/doc/…` in Turtle against the same DESCRIBE sent to `oxigraph serve-read-only`.
 
-    python bench/bench_doc.py [--rows 100000] [--requests 4000] [--workers 2]
+    python bench/bench_doc.py [--rows 100000] [--requests 4000] [--workers 2] [--reuse]
 
 In one run, on one release built from --rows generated trees (plus the bundled neighbourhoods):
   1. `openbaar serve` (gunicorn, --workers) and `oxigraph serve-read-only --union-default-graph` on the
@@ -33,6 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from bench.measure import ratio  # noqa: E402
+from service.serve import default_workers  # noqa: E402
 
 BASE = "https://data.groningen.nl"
 CONCURRENCY = 4
@@ -146,12 +147,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of openbaar serve")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: openbaar serve's)")
+    parser.add_argument("--reuse", action="store_true", help="keep the built release in bench/out/doc between runs")
     args = parser.parse_args()
     work = HERE / "out" / "doc"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    home = build(work, args.rows)
+    reused = args.reuse and (work / "home" / "live").exists()
+    if not reused:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        home = build(work, args.rows)
+    home = work / "home"
     store = (home / "live").resolve() / "store"
     ours_port, oxigraph_port = free_port(), free_port()
     env = {**os.environ, "OPENBAAR_HOME": str(home), "OPENBAAR_PROJECT": str(work / "project")}
@@ -165,8 +170,7 @@ def main() -> None:
             "127.0.0.1",
             "--port",
             str(ours_port),
-            "--workers",
-            str(args.workers),
+            *(["--workers", str(args.workers)] if args.workers else []),
         ],
         cwd=REPO,
         env=env,
@@ -199,7 +203,8 @@ def main() -> None:
         our_rate, our_lat = load(ours_port, ours_requests, CONCURRENCY)
         ceiling_rate, ceiling_lat = load(ours_port, [("/healthz", {})] * len(refs), CONCURRENCY)
         report("oxigraph serve-read-only  DESCRIBE (turtle)", ox_rate, ox_lat)
-        report(f"openbaar /doc/…ttl  ({args.workers} gunicorn workers)", our_rate, our_lat)
+        workers = args.workers or default_workers()
+        report(f"openbaar /doc/…ttl  ({workers} gunicorn workers)", our_rate, our_lat)
         report("openbaar /healthz (the Flask stack alone)", ceiling_rate, ceiling_lat)
         sample = refs[: max(200, len(refs) // 10)]
         _, ttl_lat = load(ours_port, [(f"/doc/boom/{ref}.ttl", {}) for ref in sample], 1)
@@ -220,7 +225,8 @@ def main() -> None:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    shutil.rmtree(work, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

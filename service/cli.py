@@ -195,7 +195,7 @@ def map_command(settings: Settings, mapping: str, output: str, default_graph: bo
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option("--workers", default=None, type=int, help="gunicorn worker processes (default: 2 per CPU core, up to 8).")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading, instead of gunicorn.")
 @click.option("--query-workers", type=int, default=None, help="Query processes kept ready per worker (default 2).")
 @click.option(
@@ -207,7 +207,7 @@ def serve(
     settings: Settings,
     host: str,
     port: int,
-    workers: int,
+    workers: int | None,
     dev: bool,
     query_workers: int | None,
     query_concurrency: int | None,
@@ -215,7 +215,7 @@ def serve(
 ) -> None:
     """Serve the live release: SPARQL at /sparql, health at /healthz, metrics at /metrics."""
     from .releases import live_release
-    from .serve import run
+    from .serve import default_workers, run
 
     if live_release(settings) is None:
         _fail(OpenbaarError("there is no live release yet: run 'openbaar build' first"))
@@ -225,7 +225,7 @@ def serve(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     console.print(f"serving on http://{host}:{port}/sparql")
-    run(settings, host=host, port=port, workers=workers, dev=dev)
+    run(settings, host=host, port=port, workers=workers or default_workers(), dev=dev)
 
 
 @main.command()

@@ -60,6 +60,8 @@ class Settings:
     aanlever_url: str = "https://data.overheid.nl"
     aanlever_client_id: str = ""
     aanlever_api_key: str = field(default="", repr=False)
+    #: Answer plain /doc/….ttl (and the other RDF formats) in a thin WSGI front before Flask; 0 turns it off.
+    doc_front: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))

@@ -6,7 +6,6 @@ request path never becomes query text: it becomes a ``NamedNode`` (which validat
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -37,6 +36,8 @@ PREFERRED_LANGUAGES = ("nl", "en")
 PAGE_SIZE = 50
 #: Up to this many quads a resource is read in one pass; beyond it, counts come from the store.
 SCAN_CAP = 1000
+#: Labels kept per language order; past it the cache starts again (it holds per-release constants).
+LABEL_CACHE = 50_000
 #: A blank-node closure never grows beyond this (a guard against pathological data).
 CLOSURE_CAP = 2000
 
@@ -131,7 +132,8 @@ class Describer:
 
     def __init__(self, store: ox.Store, extra_labels: dict[str, dict[str, str]] | None = None) -> None:
         self.store = store
-        self._labels: OrderedDict[str, tuple[Label, list[ox.Quad]]] = OrderedDict()
+        #: Per language order, per IRI: the label and the quads stating it.
+        self._labels: dict[tuple[str, ...], dict[str, tuple[Label, list[ox.Quad]]]] = {}
         self._counts: dict[tuple[str, ...], Any] = {}
         self._extra = extra_labels or {}
 
@@ -245,25 +247,24 @@ class Describer:
         self, iris: Iterable[str], languages: tuple[str, ...] = PREFERRED_LANGUAGES
     ) -> tuple[dict[str, Label], list[ox.Quad]]:
         """The best label of each IRI (nl, then en, then any, then a fallback) and the quads stating them."""
+        cache = self._labels.get(languages) or {}
         labels: dict[str, Label] = {}
         quads: list[ox.Quad] = []
         for iri in iris:
-            label, found = self.label(iri, languages)
-            labels[iri] = label
-            quads.extend(found)
+            found = cache.get(iri) or self.label(iri, languages)
+            labels[iri] = found[0]
+            if found[1]:
+                quads.extend(found[1])
         return labels, quads
 
     def label(self, iri: str, languages: tuple[str, ...] = PREFERRED_LANGUAGES) -> tuple[Label, list[ox.Quad]]:
-        key = iri + "\x00" + ",".join(languages)
-        cached = self._labels.get(key)
-        if cached is not None:
-            self._labels.move_to_end(key)
-            return cached
-        result = self._find_label(iri, languages)
-        self._labels[key] = result
-        if len(self._labels) > 50_000:
-            self._labels.popitem(last=False)
-        return result
+        cache = self._labels.setdefault(languages, {})
+        cached = cache.get(iri)
+        if cached is None:
+            if len(cache) >= LABEL_CACHE:  # a bound, not an LRU: the IRIs that repeat come back at once
+                cache.clear()
+            cached = cache[iri] = self._find_label(iri, languages)
+        return cached
 
     def _find_label(self, iri: str, languages: tuple[str, ...]) -> tuple[Label, list[ox.Quad]]:
         subject = node(iri)

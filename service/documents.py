@@ -6,6 +6,7 @@ triple formats merge the graphs. Document metadata goes to the default graph.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
@@ -53,8 +54,27 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+def _digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def _hydra(name: str) -> ox.NamedNode:
+    return ox.NamedNode(HYDRA + name)
+
+
+# Made once: every document names them.
+FOAF_DOCUMENT, FOAF_PRIMARY_TOPIC = _n(FOAF + "Document"), _n(FOAF + "primaryTopic")
+H_COLLECTION, H_COLLECTION_CLASS, H_TOTAL, H_MANAGES = (
+    _hydra(n) for n in ("collection", "Collection", "totalItems", "manages")
+)
+H_SUBJECT, H_OBJECT, H_PROPERTY, H_VIEW, H_VIEW_CLASS = (
+    _hydra(n) for n in ("subject", "object", "property", "view", "PartialCollectionView")
+)
+H_FIRST, H_LAST, H_PREVIOUS, H_NEXT = (_hydra(n) for n in ("first", "last", "previous", "next"))
 
 
 def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> list[ox.Quad]:
@@ -62,37 +82,36 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
     per outgoing property too large for one page."""
     doc = _n(doc_iri)
     topic = _n(description.iri)
-    out = [
-        ox.Quad(doc, RDF_TYPE, _n(FOAF + "Document")),
-        ox.Quad(doc, _n(FOAF + "primaryTopic"), topic),
-    ]
+    out = [ox.Quad(doc, RDF_TYPE, FOAF_DOCUMENT), ox.Quad(doc, FOAF_PRIMARY_TOPIC, topic)]
     for group in (*description.outgoing, *description.incoming):
-        if group.direction == "out" and group.pages == 1 and description.paged is None:
+        direction, predicate = group.direction, group.predicate
+        if direction == "out" and group.pages == 1 and description.paged is None:
             continue  # every outgoing statement is in the document: its count says nothing new
-        collection = _n(page_iri(group.direction, group.predicate, 0))
-        manages = ox.BlankNode()
-        view = _n(page_iri(group.direction, group.predicate, group.page))
+        collection_iri = page_iri(direction, predicate, 0)
+        collection = _n(collection_iri)
+        # Named after its collection, so the same document is the same bytes (its ETag is a strong validator);
+        # a letter first, as RDF/XML's rdf:nodeID must be an NCName.
+        manages = ox.BlankNode("h" + _digest(collection_iri))
         out += [
-            ox.Quad(doc, _n(HYDRA + "collection"), collection),
-            ox.Quad(collection, RDF_TYPE, _n(HYDRA + "Collection")),
-            ox.Quad(collection, _n(HYDRA + "totalItems"), _int(group.total)),
-            ox.Quad(collection, _n(HYDRA + "manages"), manages),
-            ox.Quad(manages, _n(HYDRA + ("subject" if group.direction == "out" else "object")), topic),
-            ox.Quad(manages, _n(HYDRA + "property"), _n(group.predicate)),
+            ox.Quad(doc, H_COLLECTION, collection),
+            ox.Quad(collection, RDF_TYPE, H_COLLECTION_CLASS),
+            ox.Quad(collection, H_TOTAL, _int(group.total)),
+            ox.Quad(collection, H_MANAGES, manages),
+            ox.Quad(manages, H_SUBJECT if direction == "out" else H_OBJECT, topic),
+            ox.Quad(manages, H_PROPERTY, _n(predicate)),
         ]
         if group.pages > 1:
+            view = _n(page_iri(direction, predicate, group.page))
             out += [
-                ox.Quad(collection, _n(HYDRA + "view"), view),
-                ox.Quad(view, RDF_TYPE, _n(HYDRA + "PartialCollectionView")),
-                ox.Quad(view, _n(HYDRA + "first"), _n(page_iri(group.direction, group.predicate, 1))),
-                ox.Quad(view, _n(HYDRA + "last"), _n(page_iri(group.direction, group.predicate, group.pages))),
+                ox.Quad(collection, H_VIEW, view),
+                ox.Quad(view, RDF_TYPE, H_VIEW_CLASS),
+                ox.Quad(view, H_FIRST, _n(page_iri(direction, predicate, 1))),
+                ox.Quad(view, H_LAST, _n(page_iri(direction, predicate, group.pages))),
             ]
             if group.page > 1:
-                previous = _n(page_iri(group.direction, group.predicate, group.page - 1))
-                out.append(ox.Quad(view, _n(HYDRA + "previous"), previous))
+                out.append(ox.Quad(view, H_PREVIOUS, _n(page_iri(direction, predicate, group.page - 1))))
             if group.page < group.pages:
-                following = _n(page_iri(group.direction, group.predicate, group.page + 1))
-                out.append(ox.Quad(view, _n(HYDRA + "next"), following))
+                out.append(ox.Quad(view, H_NEXT, _n(page_iri(direction, predicate, group.page + 1))))
     return out
 
 
@@ -128,7 +147,7 @@ def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
         ("property", "propertyPartition", "triples"),
     ):
         for graph, count in sorted(usage.get(use, {}).items()):
-            part = ox.BlankNode()
+            part = ox.BlankNode("p" + _digest(f"{graph}\x00{use}\x00{term}"))
             out += [
                 ox.Quad(_n(graph), _n(VOID + partition), part),
                 ox.Quad(part, _n(VOID + use), _n(term)),
@@ -139,7 +158,8 @@ def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:
 
 def status_document(status: int, title: str, message: str, extension: str, prefixes: dict[str, str]) -> bytes:
     """A hydra:Status in the asked RDF format, so an RDF client reads why it got an error."""
-    subject = ox.BlankNode()
+    # Named after what it says, so the same error is the same bytes.
+    subject = ox.BlankNode("s" + _digest(f"{status}\x00{message}"))
     quads = [
         ox.Quad(subject, RDF_TYPE, _n(HYDRA + "Status")),
         ox.Quad(subject, _n(HYDRA + "statusCode"), _int(status)),

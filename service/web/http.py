@@ -8,8 +8,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Flask, Request, Response, request
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header
 
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
@@ -33,9 +36,9 @@ COMPRESSIBLE = (
 )
 
 
-def release_etag(release_id: str, *variant: str) -> str:
-    """Same release, same URL, same variant: same bytes."""
-    digest = hashlib.sha256("\x00".join((release_id, request.full_path, *variant)).encode()).hexdigest()
+def etag_for(release_id: str, full_path: str, *variant: str) -> str:
+    """Same release, same URL (path and query, as werkzeug's ``full_path``), same variant: same bytes."""
+    digest = hashlib.sha256("\x00".join((release_id, full_path, *variant)).encode()).hexdigest()
     return digest[:32]
 
 
@@ -47,6 +50,38 @@ _CONDITIONAL = (
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_RANGE",
 )
+
+
+def release_etag(release_id: str, *variant: str) -> str:
+    return etag_for(release_id, request.full_path, *variant)
+
+
+@lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header value takes gzip (q-values honoured); few distinct values exist."""
+    return "gzip" in parse_accept_header(accept_encoding, Accept)
+
+
+def compressible(status: int, media: str, length: int) -> bool:
+    """Whether a response of this status, media type and size is worth gzipping (the client asked)."""
+    return status in (200, 404, 400, 406) and media.startswith(COMPRESSIBLE) and length >= GZIP_MIN_BYTES
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """Same input, same bytes (mtime 0), so the gzipped copy has a strong validator of its own."""
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def cors_headers(method: str) -> list[tuple[str, str]]:
+    """CORS on every response; a preflight (OPTIONS) also says which methods and headers are allowed."""
+    headers = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
+    if method == "OPTIONS":
+        headers += [
+            ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
+            ("Access-Control-Max-Age", "86400"),
+        ]
+    return headers
 
 
 def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
@@ -67,16 +102,13 @@ def validate(response: Response, release_id: str, created: datetime | None, *var
 def _wants_gzip(req: Request, response: Response) -> bool:
     if req.method == "HEAD" or response.direct_passthrough or response.is_streamed:
         return False
-    if response.status_code not in (200, 404, 400, 406) or "Content-Encoding" in response.headers:
+    if "Content-Encoding" in response.headers or not accepts_gzip(req.headers.get("Accept-Encoding", "")):
         return False
-    if "gzip" not in req.headers.get("Accept-Encoding", "").lower() or "gzip" not in req.accept_encodings:
-        return False  # the first test spares parsing the header when gzip is not even named
-    media = response.mimetype or ""
-    return media.startswith(COMPRESSIBLE) and (response.content_length or 0) >= GZIP_MIN_BYTES
+    return compressible(response.status_code, response.mimetype or "", response.content_length or 0)
 
 
 def _gzip(response: Response) -> None:
-    body = gzip.compress(response.get_data(), compresslevel=GZIP_LEVEL, mtime=0)
+    body = gzip_bytes(response.get_data())
     response.set_data(body)
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
@@ -85,12 +117,8 @@ def _gzip(response: Response) -> None:
 
 
 def _finish(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-        response.headers["Access-Control-Max-Age"] = "86400"
+    for name, value in cors_headers(request.method):
+        response.headers[name] = value
     response.vary.add("Accept-Encoding")
     if _wants_gzip(request, response):
         _gzip(response)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import crawl, document, pages, resolve, vocabulary
+from . import crawl, document, front, pages, resolve, views, vocabulary
 
 
 def init_app(app: Flask) -> None:
     for module in (resolve, document, vocabulary, pages, crawl):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["term_html"] = views.term_html
+    front.init_app(app)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from ...config import Settings
 from ...describe import Describer
@@ -52,16 +52,21 @@ _lock = threading.Lock()
 
 def current() -> LiveRelease:
     """The live release, opened once per process; raises NoRelease before the first build."""
-    live: LiveStore = current_app.extensions["openbaar.live"]
+    return current_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def current_for(app: Flask) -> LiveRelease:
+    """``current`` for callers outside a request context (the WSGI front in ``front.py``)."""
+    live: LiveStore = app.extensions["openbaar.live"]
     release_id, store = live.current()
-    cached: LiveRelease | None = current_app.extensions.get("openbaar.linked")
+    cached: LiveRelease | None = app.extensions.get("openbaar.linked")
     if cached is not None and cached.id == release_id:
         return cached
     with _lock:
-        cached = current_app.extensions.get("openbaar.linked")
+        cached = app.extensions.get("openbaar.linked")
         if cached is not None and cached.id == release_id:
             return cached
-        settings: Settings = current_app.config["OPENBAAR"]
+        settings: Settings = app.config["OPENBAAR"]
         release = live_release(settings)
         if release is None or release.id != release_id:
             raise NoRelease("the live release changed while it was being opened; try again")
@@ -73,7 +78,7 @@ def current() -> LiveRelease:
         index = Index(index_path) if index_path.is_file() else None
         created = _parse_time(release.created)
         fresh = LiveRelease(release_id, created, manifest, Describer(store, labels), index)
-        current_app.extensions["openbaar.linked"] = fresh
+        app.extensions["openbaar.linked"] = fresh
         return fresh
 
 

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from flask import Response, abort, render_template, request
 
 from ... import documents
+from ...config import Settings
 from ...describe import Description
 from ..http import validate
 from ..layout import page_language
@@ -20,7 +21,10 @@ MAX_PAGE = 1_000_000
 
 
 def prefixes() -> dict[str, str]:
-    s = settings()
+    return prefixes_of(settings())
+
+
+def prefixes_of(s: Settings) -> dict[str, str]:
     return {"def": s.def_base, "graph": s.graph_base}
 
 
@@ -33,6 +37,13 @@ def variant_url(path: str, fmt: Format, query: str = "") -> str:
     return f"{path}.{fmt.extension}{query}"
 
 
+def alternates(path: str, fmt: Format, query: str = "") -> str:
+    """The Link header naming every other format of the document."""
+    return ", ".join(
+        f'<{variant_url(path, f, query)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS if f is not fmt
+    )
+
+
 def negotiated(
     response: Response,
     release: LiveRelease,
@@ -43,10 +54,7 @@ def negotiated(
     by_extension: bool,
 ) -> Response:
     """Alternates, Content-Location, Vary and release validators (304 when the client has it)."""
-    links = [
-        f'<{variant_url(path, f, query)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS if f is not fmt
-    ]
-    response.headers["Link"] = ", ".join(links)
+    response.headers["Link"] = alternates(path, fmt, query)
     response.headers["Content-Location"] = variant_url(path, fmt, query)
     if not by_extension:
         response.vary.add("Accept")
@@ -111,13 +119,17 @@ def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
 
 def rdf_document(description: Description, fmt: Format, path: str, extra: list[Any] | None = None) -> Response:
     """The description in an RDF format, its page links pointing at the same format on the public base."""
-    doc_iri = settings().public_base + path
-    body = documents.document(
+    return rdf_response(rdf_body(description, fmt, path, settings(), extra), fmt)
+
+
+def rdf_body(description: Description, fmt: Format, path: str, s: Settings, extra: list[Any] | None = None) -> bytes:
+    """The bytes of a document; the Flask route and the WSGI front (``front.py``) both write these."""
+    doc_iri = f"{s.public_base}{path}.{fmt.extension}"
+    return documents.document(
         description,
         fmt.extension,
-        f"{doc_iri}.{fmt.extension}",
-        lambda direction, predicate, n: f"{doc_iri}.{fmt.extension}{page_query(direction, predicate, n)}",
-        prefixes(),
+        doc_iri,
+        lambda direction, predicate, n: doc_iri + page_query(direction, predicate, n),
+        prefixes_of(s),
         extra,
     )
-    return rdf_response(body, fmt)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from flask import current_app
+from markupsafe import Markup, escape
 
 from ...config import Settings
 from ...describe import Description, Group, Label, Term, plain
@@ -47,8 +49,14 @@ def doc_path(iri: str) -> str:
 
 def page_query(direction: str, predicate: str, page: int) -> str:
     """The query string of one page of one property: ``?in=<iri>&page=2``; page 0 is the whole collection."""
-    query = f"?{direction}={quote(predicate, safe='')}"
+    query = f"?{direction}={_quoted(predicate)}"
     return query + (f"&page={page}" if page else "")
+
+
+@lru_cache(maxsize=4096)
+def _quoted(predicate: str) -> str:
+    """Predicates are few per release and repeat on every document: quote each once."""
+    return quote(predicate, safe="")
 
 
 @dataclass
@@ -61,6 +69,26 @@ class TermView:
     datatype: str = ""
     found: bool = True
     nested: list[tuple[TermView, TermView]] = field(default_factory=list)
+
+
+def term_html(v: TermView) -> Markup:
+    """A term as HTML: an IRI as its label linked (safe schemes only), a literal as text, a blank node as
+    a table. Written in Python, not a Jinja macro: a page holds dozens of terms and a macro call costs more
+    than the rest of the page's work on each."""
+    if v.kind == "iri":
+        lang = f' lang="{escape(v.lang)}"' if v.lang else ""
+        if v.href:
+            return Markup(f'<a href="{escape(v.href)}" title="{escape(v.value)}"{lang}>{escape(v.text)}</a>')
+        return Markup(f'<span class="iri" title="{escape(v.value)}">{escape(v.text)}</span>')
+    if v.kind == "literal":
+        lang = f' lang="{escape(v.lang)}"' if v.lang else ""
+        hint = f"@{escape(v.lang)}" if v.lang else escape(v.datatype)
+        small = f' <small class="hint">{hint}</small>' if hint else ""
+        return Markup(f'<span class="literal"{lang}>{escape(v.text)}</span>{small}')
+    if v.kind == "bnode":
+        rows = "".join(f"<tr><th>{term_html(p)}</th><td>{term_html(o)}</td></tr>" for p, o in v.nested)
+        return Markup(f'<table class="nested">{rows}</table>')
+    return Markup("")
 
 
 @dataclass
