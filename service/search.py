@@ -20,6 +20,8 @@ INDEX_FILE = "search.sqlite"
 MAX_TEXT = 200
 #: Every typed resource, for the sitemap; DISTINCT and TSV both run in Rust (no Python object per row).
 TYPED = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?c } }"
+#: The same for one graph, bound by substitution.
+TYPED_IN = "SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?c } }"
 #: Properties whose values are words in a language: what people search for.
 WORDED = "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p rdfs:range rdf:langString } }"
 SCHEMA = """
@@ -85,6 +87,26 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class Hit:
     iri: str
     text: str
+
+
+def add_resources(store: ox.Store, path: Path, id_base: str, graph: str) -> int:
+    """Add the typed resources of one graph loaded after the index was written (the catalogue's).
+
+    A resource already listed (typed in another graph too) is not listed twice.
+    """
+    rows = store.query(TYPED_IN, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
+    iris = [row[0].value for row in rows if row[0].value.startswith(id_base)]  # type: ignore[union-attr]
+    db = sqlite3.connect(path)
+    try:
+        db.execute("CREATE TEMP TABLE added (iri TEXT NOT NULL)")
+        db.executemany("INSERT INTO added VALUES (?)", ((iri,) for iri in iris))
+        cursor = db.execute(
+            "INSERT INTO resource (iri) SELECT iri FROM added WHERE iri NOT IN (SELECT iri FROM resource)"
+        )
+        db.commit()
+        return cursor.rowcount
+    finally:
+        db.close()
 
 
 def _match(word: str, prefix: bool) -> str:

@@ -7,7 +7,7 @@ import requests
 from rdflib import Graph, URIRef
 
 from service.catalog import readable_violations
-from service.catalog.namespaces import DCAT, DCT, FOAF, RDF, SKOS, SPDX, VCARD, VOID
+from service.catalog.namespaces import DCAT, DCT, FOAF, RDF, RDFS, SKOS, SPDX, VCARD, VOID
 from service.config import Settings
 from service.releases import live_release
 
@@ -65,6 +65,9 @@ def test_every_dataset_and_distribution_is_in_each_format(server, built: Setting
             assert str(licence).startswith("https://definities.geostandaarden.nl/dcat-ap-nl/id/waardelijst/licenties/")
             assert (licence, RDF.type, DCT.LicenseDocument) in g
             assert g.value(dist, DCAT.mediaType) is not None and g.value(dist, DCT.format) is not None
+            rights = g.value(dist, DCT.rights)  # in words (Data Governance Act), never an access-right code
+            assert (rights, RDF.type, DCT.RightsStatement) in g and "access-right" not in str(rights)
+            assert {label.language for label in g.objects(rights, RDFS.label)} == {"nl", "en"}
             url = g.value(dist, DCAT.downloadURL)
             if url is None:
                 assert g.value(dist, DCAT.accessService) == URIRef(f"{built.public_base}/id/dataservice/sparql")

@@ -14,14 +14,15 @@ from typing import Any
 
 from .. import store as stores
 from ..catalog import CatalogContext, ReleaseFacts, describe_catalog, readable_violations
-from ..catalog.facts import CATALOG_FILE, DUMPS_DIR, DumpFile
+from ..catalog.facts import CATALOG_FILE, DUMPS_DIR, DumpFile, GraphStats
 from ..config import Settings
 from ..errors import BuildError
 from ..mapping.model import DatasetMapping
 from ..releases import live_release
+from .background import Background
 from .dumps import StreamDumps, finish_dumps
 from .prepare import Prepared
-from .void import StatsJob
+from .void import dataset_stats
 
 
 def _modified(mapping: DatasetMapping) -> datetime:
@@ -70,11 +71,13 @@ def _side_graphs(prepared: Prepared, settings: Settings) -> dict[str, bytes]:
     return out
 
 
-def start_statistics(store: Any, prepared: Prepared, settings: Settings, graphs: dict[str, int]) -> StatsJob:
+def start_statistics(
+    store: Any, prepared: Prepared, settings: Settings, graphs: dict[str, int]
+) -> Background[dict[str, GraphStats]]:
     """VoID statistics of the public dataset graphs, computed while the build does other work."""
     ctx = CatalogContext(settings, prepared.mappings)
     public = {m.slug: settings.graph_base + m.slug for m in prepared.mappings if not ctx.is_withheld(m)}
-    return StatsJob(store, public, graphs)
+    return Background("void", dataset_stats, store, public, graphs)
 
 
 def describe_release(
@@ -86,7 +89,7 @@ def describe_release(
     graphs: dict[str, int],
     timings: dict[str, float],
     stream: StreamDumps | None,
-    statistics: StatsJob,
+    statistics: Background[dict[str, GraphStats]],
 ) -> tuple[ReleaseFacts, int]:
     """VoID statistics and dumps, then the catalogue: validated with SHACL and loaded into its graph."""
     now = datetime.now(UTC).replace(microsecond=0)

@@ -28,7 +28,8 @@ from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
-from ..search import INDEX_FILE, write_index
+from ..search import INDEX_FILE, add_resources, write_index
+from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
 from .prepare import Prepared, prepare
 
@@ -94,7 +95,9 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         graphs = _check(store, prepared, settings, tables)
         timings["check"] = time.perf_counter() - t
-        statistics = start_statistics(store, prepared, settings, graphs)  # overlaps the compaction
+        # Both overlap the compaction: VoID statistics, and the search and sitemap index (service/search.py).
+        statistics = start_statistics(store, prepared, settings, graphs)
+        index = Background("index", write_index, store, staging / INDEX_FILE, settings.id_base)
         t = time.perf_counter()
         stores.finish(store)
         timings["optimize"] = time.perf_counter() - t
@@ -102,9 +105,10 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
             store, prepared, settings, staging, release_id, graphs, timings, stream, statistics
         )
         graphs[settings.graph_base + "catalog"] = catalog_triples
-        t = time.perf_counter()  # after the catalogue, so that the sitemap lists its /id/ resources too
-        write_index(store, staging / INDEX_FILE, settings.id_base)  # search and sitemap (service/search.py)
-        timings["search_index"] = time.perf_counter() - t
+        t = time.perf_counter()
+        index.result()
+        add_resources(store, staging / INDEX_FILE, settings.id_base, settings.graph_base + "catalog")
+        timings["search_index"] = time.perf_counter() - t  # beyond the compaction
         store.flush()
         del store
         gc.collect()

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .. import store as stores
@@ -45,19 +43,3 @@ def graph_stats(store: Any, graph: str, triples: int) -> GraphStats:
 def dataset_stats(store: Any, graphs: dict[str, str], counts: dict[str, int]) -> dict[str, GraphStats]:
     """Statistics per dataset slug, for the graphs named in ``graphs`` (slug → graph IRI)."""
     return {slug: graph_stats(store, graph, counts.get(graph, 0)) for slug, graph in graphs.items()}
-
-
-class StatsJob:
-    """The statistics computed in a thread: the store evaluates queries without the GIL, so they
-    overlap with the store's compaction, which the build runs meanwhile."""
-
-    def __init__(self, store: Any, graphs: dict[str, str], counts: dict[str, int]) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="void")
-        self._future = self._pool.submit(dataset_stats, store, graphs, counts)
-        self.started = time.perf_counter()
-
-    def result(self) -> dict[str, GraphStats]:
-        try:
-            return self._future.result()
-        finally:
-            self._pool.shutdown()
