@@ -20,29 +20,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .store import GRAPH_FORMATS, RESULT_FORMATS
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-BINDINGS_MEDIA = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-_BOOLEAN_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
+#: SELECT/ASK media types, in the order they are offered.
+BINDINGS_MEDIA = tuple(RESULT_FORMATS)
 _QUAD_FORMATS = ("application/trig", "application/n-quads")
 
 
@@ -119,7 +103,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
     if bindings_media is None:
         raise NotAcceptable("bindings")
     if isinstance(result, ox.QueryBoolean):
-        return Document(bindings_media, result.serialize(format=_BOOLEAN_FORMATS[bindings_media]), False)
+        return Document(bindings_media, result.serialize(format=RESULT_FORMATS[bindings_media]), False)
     variables = [v.value for v in result.variables]
     rows = list(islice(result, row_limit + 1))
     truncated = len(rows) > row_limit
@@ -184,7 +168,7 @@ def small_document(
     """
     result = run()
     if isinstance(result, ox.QuerySolutions) and bindings_media is not None:
-        native = _BOOLEAN_FORMATS[bindings_media]
+        native = RESULT_FORMATS[bindings_media]
         media = bindings_media
     elif isinstance(result, ox.QueryTriples) and graph_media is not None:
         native, media = GRAPH_FORMATS[graph_media], graph_media
