@@ -12,6 +12,7 @@ Turtle needs subjects grouped and prefixes, so it is serialised from the store, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -167,13 +168,18 @@ class StreamDumps:
             os.close(fd)
 
     def abort(self) -> None:
-        """After a failed build: the mapper is gone, so the stream ends; close every file."""
-        self.thread.join(30)
+        """After a failed build: end the reader (the mapper is gone), wait for the gzip threads, close files."""
+        for _ in range(300):
+            if not self.thread.is_alive():
+                break
+            with contextlib.suppress(OSError):  # a reader still waiting in open(): give it an end of file
+                os.close(os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK))
+            self.thread.join(0.1)
+        self.pool.shutdown(wait=True, cancel_futures=True)
         for outputs in self.outputs.values():
             for output in outputs:
                 output.pending.clear()
                 output.file.close()
-        self.pool.shutdown(cancel_futures=True)
 
     def finish(self) -> dict[str, dict[str, tuple[int, str]]]:
         """Wait for the stream's end; (bytes, sha256) per graph and format."""

@@ -75,6 +75,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
     staging = settings.releases_dir / f".staging-{release_id}"
     summary: dict[str, Any] = {"release": release_id, "status": "failed", "tables": []}
     stream = None
+    store = None
     try:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
@@ -132,6 +133,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         if stream is not None and staging.exists():  # the build failed before its release was finished
             stream.abort()
         if staging.exists():
+            store = None  # noqa: F841 - closes a failed build's store, so it writes nothing once its folder is gone
+            gc.collect()
             shutil.rmtree(staging, ignore_errors=True)
         if summary["status"] == "failed":
             summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
