@@ -6,6 +6,7 @@ the compaction runs in Rust: a step that only reads the store can overlap it on 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -25,3 +26,8 @@ class Background(Generic[T]):
             return self._future.result()
         finally:
             self._pool.shutdown()
+
+    def abandon(self) -> None:
+        """After a failed build: wait for the thread, ignoring its outcome, so that it holds no store or file."""
+        with contextlib.suppress(Exception):
+            self.result()

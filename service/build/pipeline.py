@@ -76,6 +76,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
     summary: dict[str, Any] = {"release": release_id, "status": "failed", "tables": []}
     stream = None
     store = None
+    jobs: list[Background[Any]] = []  # threads reading the new store, waited for if the build fails
     try:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
@@ -99,6 +100,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         # Both overlap the compaction: VoID statistics, and the search and sitemap index (service/search.py).
         statistics = start_statistics(store, prepared, settings, graphs)
         index = Background("index", write_index, store, staging / INDEX_FILE, settings.id_base)
+        jobs += [statistics, index]
         t = time.perf_counter()
         stores.finish(store)
         timings["optimize"] = time.perf_counter() - t
@@ -133,6 +135,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         if stream is not None and staging.exists():  # the build failed before its release was finished
             stream.abort()
         if staging.exists():
+            for job in jobs:
+                job.abandon()
             store = None  # noqa: F841 - closes a failed build's store, so it writes nothing once its folder is gone
             gc.collect()
             shutil.rmtree(staging, ignore_errors=True)
