@@ -179,15 +179,21 @@ def _not_acceptable() -> Response:
     )
 
 
-@bp.get("/register")
-def overview() -> ResponseReturnValue:
+def _start() -> tuple[str, str, Register]:
+    """The format asked for and the live register; answers 406 or 503 at once when there is neither."""
     media = _media()
     if media is None:
-        return _not_acceptable()
+        abort(_not_acceptable())
     try:
         release_id, _store, register = _register()
     except NoRelease as exc:
-        return _unavailable(exc)
+        abort(_unavailable(exc))
+    return media, release_id, register
+
+
+@bp.get("/register")
+def overview() -> ResponseReturnValue:
+    media, release_id, register = _start()
     if media != "text/html":
         return _respond(register.graph.serialize(format=RDFLIB_FORMAT[media]), media, release_id, None)
     page = render_page("register/overview.html", datasets=list(register.datasets.values()), release=release_id)
@@ -196,13 +202,7 @@ def overview() -> ResponseReturnValue:
 
 @bp.get("/register/<slug>")
 def dataset(slug: str) -> ResponseReturnValue:
-    media = _media()
-    if media is None:
-        return _not_acceptable()
-    try:
-        release_id, _store, register = _register()
-    except NoRelease as exc:
-        return _unavailable(exc)
+    media, release_id, register = _start()
     entry = register.datasets.get(slug)
     if entry is None:
         abort(404, f"no dataset named '{slug}' in the register; see /register for the list")
