@@ -44,6 +44,15 @@ class Settings:
     query_workers: int = 2
     #: Largest SPARQL request (body or query string) in bytes; a larger one gets 413.
     max_request_bytes: int = 262144
+    #: Longest constant REGEX/REPLACE pattern a SPARQL query may hold, in characters; a longer one gets 400.
+    max_regex_chars: int = 4096
+    #: Seconds of SPARQL evaluation each client may use per ``client_budget_window`` seconds (per server
+    #: process); past it the client gets 429 with Retry-After until the budget has refilled.
+    client_time_budget: float = 60.0
+    client_budget_window: float = 60.0
+    #: A request header naming the client, set by a trusted reverse proxy (e.g. X-Forwarded-For, whose last
+    #: address counts); empty: the client is the connecting address. Only set it behind such a proxy.
+    client_address_header: str = ""
     #: Memory per server process for cached SPARQL results of the live release, in bytes.
     query_cache_bytes: int = 64 * 1024 * 1024
     #: The publisher's name as the catalogue states it (foaf:name), and the catalogue's contact address.
@@ -76,6 +85,8 @@ class Settings:
             raise ValueError("max_bad_row_share must be between 0 and 1")
         if self.query_deadline <= 0 or self.result_row_limit < 1 or self.max_request_bytes < 1:
             raise ValueError("query_deadline, result_row_limit and max_request_bytes must be positive")
+        if self.max_regex_chars < 1 or self.client_time_budget <= 0 or self.client_budget_window <= 0:
+            raise ValueError("max_regex_chars, client_time_budget and client_budget_window must be positive")
         if not 1 <= self.query_workers <= self.query_concurrency:
             raise ValueError("query_workers must be at least 1 and at most query_concurrency")
         if self.catalog_page_size < 1:

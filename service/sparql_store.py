@@ -2,8 +2,7 @@
 
 Beside ``store.py``, the only other module that imports pyoxigraph. Capped documents are written here
 rather than by pyoxigraph's serializer because that one always writes every row, and a cut must be
-announced inside the document (JSON) as well as in a header. ``small_document`` lets pyoxigraph's own
-(faster) writer do the job when the document is too small to hold more rows than the cap.
+announced inside the document (JSON) as well as in a header.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -71,9 +70,13 @@ def evaluate(
     default_graphs: Iterable[str] | None,
     named_graphs: Iterable[str] | None,
     union_default: bool,
+    base_iri: str | None = None,
 ) -> Any:
-    """Protocol graph parameters, when given, are the whole dataset; otherwise the default graph is the union."""
-    options: dict[str, Any] = {}
+    """Protocol graph parameters, when given, are the whole dataset; otherwise the default graph is the union.
+
+    Relative IRIs in the query resolve against ``base_iri`` (the endpoint's public URL).
+    """
+    options: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graphs is not None or named_graphs is not None:
         options["default_graph"] = [_graph(g, "default-graph-uri") for g in default_graphs or ()]
         options["named_graphs"] = [_graph(g, "named-graph-uri") for g in named_graphs or ()]
@@ -83,6 +86,19 @@ def evaluate(
         return store.query(query, **options)
     except SyntaxError as exc:
         raise QueryInputError(_readable_syntax_error(str(exc))) from None
+    except (RuntimeError, ValueError) as exc:  # e.g. an unknown function: the engine's own words
+        raise QueryInputError(f"the query engine refused the query: {exc}") from None
+
+
+_REGEX_PROBE = 'SELECT ?pattern ?flags ?ok WHERE { BIND(REGEX("", ?pattern, ?flags) AS ?ok) }'
+_EMPTY = ox.Store()
+
+
+def regex_compiles(pattern: str, flags: str | None) -> bool:
+    """Whether the engine's regular-expression compiler accepts ``pattern`` (within its size limit)."""
+    subs = {ox.Variable("pattern"): ox.Literal(pattern), ox.Variable("flags"): ox.Literal(flags or "")}
+    solutions = list(_EMPTY.query(_REGEX_PROBE, substitutions=subs))  # type: ignore[arg-type]
+    return bool(solutions) and solutions[0]["ok"] is not None
 
 
 def _readable_syntax_error(message: str) -> str:
@@ -135,55 +151,6 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
     body = ox.serialize(items, format=GRAPH_FORMATS[media], prefixes=prefixes)
     return Document(media, body, truncated)
-
-
-class _Full(Exception):
-    """The document has grown past its byte budget."""
-
-
-class _Budget:
-    """A binary sink that refuses to grow past ``limit`` bytes; pyoxigraph stops writing (and evaluating) then."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.data = bytearray()
-
-    def write(self, chunk: bytes) -> int:
-        self.data += chunk
-        if len(self.data) > self.limit:
-            raise _Full
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
-
-
-def small_document(
-    run: Callable[[], Any], bindings_media: str | None, graph_media: str | None, row_limit: int
-) -> Document:
-    """pyoxigraph's writer when the whole document fits in ``row_limit`` bytes, else ``document`` on a new run.
-
-    Every result row (or triple) takes at least one byte in every format, so a document of at most
-    ``row_limit`` bytes cannot hold more rows than the cap. Only for queries that are cheap to run twice.
-    """
-    result = run()
-    if isinstance(result, ox.QuerySolutions) and bindings_media is not None:
-        native = RESULT_FORMATS[bindings_media]
-        media = bindings_media
-    elif isinstance(result, ox.QueryTriples) and graph_media is not None:
-        native, media = GRAPH_FORMATS[graph_media], graph_media
-    else:
-        return document(result, bindings_media, graph_media, row_limit)
-    sink = _Budget(row_limit)
-    try:
-        if isinstance(result, ox.QuerySolutions):
-            result.serialize(sink, format=native)
-        else:
-            prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
-            ox.serialize(result, sink, format=native, prefixes=prefixes)
-    except _Full:
-        return document(run(), bindings_media, graph_media, row_limit)
-    return Document(media, bytes(sink.data), False)
 
 
 # --- SELECT documents -------------------------------------------------------------------------------

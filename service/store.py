@@ -50,6 +50,29 @@ def ask(store: ox.Store, query: str, **bindings: str) -> bool:
     return bool(store.query(query, substitutions=subs))
 
 
+_SHARED = "SELECT ?g ?h ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?s ?p ?o } FILTER(?h != ?g) } LIMIT 10"
+
+
+def shared_triples(store: ox.Store, counts: dict[str, int]) -> list[str]:
+    """Triples stored in more than one named graph, each with both graphs, as readable lines (at most ten).
+
+    The default graph is the union of the named graphs, read as an RDF merge: a triple in two graphs would
+    be counted twice there. Any such triple lies in a graph other than the largest, so that one is skipped.
+    """
+    found: list[str] = []
+    largest = max(counts, key=counts.__getitem__, default=None)
+    done: set[str] = set()  # a pair is reported once, from the first of its graphs
+    for graph in sorted(counts):
+        if graph == largest or len(found) >= 10:
+            continue
+        done.add(graph)
+        for row in store.query(_SHARED, substitutions={ox.Variable("g"): ox.NamedNode(graph)}):  # type: ignore[union-attr]
+            if row["h"].value in done:  # type: ignore[index,union-attr]
+                continue
+            found.append(f"{row['s']} {row['p']} {row['o']} is in {row['g'].value} and in {row['h'].value}")  # type: ignore[index,union-attr]
+    return found[:10]
+
+
 def open_read_only(path: Path) -> ox.Store:
     """Open a finished release; many processes may do this at once."""
     return ox.Store.read_only(str(path))

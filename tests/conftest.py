@@ -49,12 +49,15 @@ class Served:
     process: subprocess.Popen[bytes]
 
 
-def serve(settings: Settings, workers: int = 2, env: dict[str, str] | None = None) -> Served:
-    """Start ``openbaar serve`` (gunicorn) on a free port and wait until it answers; ``env`` adds settings."""
+def serve(
+    settings: Settings, workers: int = 2, env: dict[str, str] | None = None, wrap: list[str] | None = None
+) -> Served:
+    """Start ``openbaar serve`` (gunicorn) on a free port and wait until it answers; ``env`` adds settings,
+    ``wrap`` is a command that runs it (e.g. ``setpriv`` to drop capabilities)."""
     port = free_port()
     env = {**os.environ, "OPENBAAR_HOME": str(settings.home), "OPENBAAR_PROJECT": str(settings.project), **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        [*(wrap or []), sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -112,6 +112,9 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         index.result()
         add_resources(store, staging / INDEX_FILE, settings.id_base, settings.graph_base + "catalog")
         timings["search_index"] = time.perf_counter() - t  # beyond the compaction
+        t = time.perf_counter()
+        _check_union(store, graphs)
+        timings["union_check"] = time.perf_counter() - t
         store.flush()
         del store
         gc.collect()
@@ -347,6 +350,17 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
     if problems:
         raise BuildError("the new store failed its checks; the live release is unchanged", problems)
     return dict(sorted(graphs.items()))
+
+
+def _check_union(store: Any, graphs: dict[str, int]) -> None:
+    """The default graph is the union of the graphs, each triple once: no triple may be in two graphs."""
+    shared = stores.shared_triples(store, graphs)
+    if shared:
+        raise BuildError(
+            "a triple is stored in more than one graph, so the union default graph would count it twice; "
+            "publish each triple in one dataset's graph only (or leave it out of the vocabulary)",
+            shared,
+        )
 
 
 def _manifest(

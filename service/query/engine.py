@@ -9,8 +9,8 @@ from typing import Any
 
 from ..config import Settings
 from ..releases import Release, live_release, live_release_id
-from . import bounded, worker
 from .cache import ResultCache
+from .fairshare import ClientBudgets
 from .pool import Busy, DeadlineExceeded, QueryPool, WorkerLost
 from .protocol import ProtocolError, QueryRequest
 
@@ -25,8 +25,6 @@ class Outcome:
     body: bytes
     truncated: bool
     cached: bool
-    #: Evaluated in the server process (a bounded query, see ``bounded``) rather than in a query process.
-    inline: bool = False
 
 
 class LiveRelease:
@@ -55,51 +53,45 @@ class LiveRelease:
 
 
 class QueryService:
-    """Runs protocol requests against the live release: from the cache when it can, in this process when the
-    query's cost is bounded by the row cap, else in a killable query process."""
+    """Runs protocol requests against the live release: from the cache when it can, else in a killable,
+    network-less query process (every evaluation, however small: no second path to keep equivalent)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.live = LiveRelease(settings)
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency)
-        self.releases = worker.Releases()
+        self.budgets = ClientBudgets(settings.client_time_budget, settings.client_budget_window)
 
     def warm(self) -> None:
         release = self.live.current()
         self.pool.warm(str(release.store_path) if release else None)
 
-    def runs_inline(self, request: QueryRequest) -> bool:
-        """Protocol graph parameters take the query off the fast path: it only knows the union default graph."""
-        if request.default_graphs is not None or request.named_graphs is not None:
-            return False
-        return bounded.is_bounded(request.query, self.settings.result_row_limit)
+    @property
+    def endpoint(self) -> str:
+        """The endpoint's public URL: relative IRIs in queries resolve against it."""
+        return self.settings.public_base + "/sparql"
 
     def execute(self, request: QueryRequest, release: Release) -> Outcome:
         key = (request.digest(), request.bindings_media, request.graph_media)
         hit = self.cache.get(release.id, key)
         if hit is not None:
-            return Outcome(hit.media, hit.body, hit.truncated, True, hit.inline)
+            return Outcome(hit.media, hit.body, hit.truncated, True)
         message: dict[str, Any] = {
             "store": str(release.store_path),
             "query": request.query,
             "default_graphs": list(request.default_graphs) if request.default_graphs is not None else None,
             "named_graphs": list(request.named_graphs) if request.named_graphs is not None else None,
-            "union_default": request.union_default,
             "bindings_media": request.bindings_media,
             "graph_media": request.graph_media,
             "row_limit": self.settings.result_row_limit,
+            "max_regex_chars": self.settings.max_regex_chars,
+            "base_iri": self.endpoint,
         }
-        inline = self.runs_inline(request)
-        if inline:
-            # The query processes' own evaluation, called here: same documents, no pipe, no deadline needed.
-            with self.pool.slot():
-                reply = worker.handle(self.releases, {**message, "bounded": True})
-        else:
-            reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
+        reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
         if not reply["ok"]:
             raise _refusal(reply, request)
-        outcome = Outcome(reply["media"], reply["body"], reply["truncated"], False, inline)
+        outcome = Outcome(reply["media"], reply["body"], reply["truncated"], False)
         self.cache.put(release.id, key, outcome, len(outcome.body))
         return outcome
 

@@ -1,7 +1,8 @@
-"""Checks on the query text made before it reaches a store: what pyoxigraph must never see.
+"""Cheap checks on the query text in the server process, before any parser sees it.
 
-pyoxigraph offers no parser API, so these work on the text with strings, IRIs and comments blanked out;
-the keywords they look for cannot occur anywhere else in a query.
+They work on the text with strings, IRIs and comments blanked out, and only ever refuse: a miscounted
+comment can make them refuse too much, never let anything through. What a query means (SERVICE, FROM,
+regular expressions) is decided from a real parse in the query process (``algebra``).
 """
 
 from __future__ import annotations
@@ -14,28 +15,19 @@ _OPAQUE = re.compile(
     r"|'(?:[^'\\\n\r]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n\r]*",
     re.DOTALL,
 )
-_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
-_FROM = re.compile(r"(?<![\w:?$-])FROM(?![\w:-])", re.IGNORECASE)
+_CHAIN = re.compile(r"\|\||&&|[|/^]|(?<![\w:?$-])(?:UNION|OPTIONAL|MINUS)(?![\w:-])", re.IGNORECASE)
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 UPDATE_KEYWORDS = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"))
 #: pyoxigraph's recursive parser overflows the stack (and the process dies) at a few thousand levels.
 MAX_NESTING = 256
+#: pyoxigraph nests each chained binary operator one level deeper; at a few thousand its stack overflows.
+MAX_CHAINED = 1000
 
 
 def blank_opaque(query: str) -> str:
     """The query with every string, IRI and comment replaced by one space."""
     return _OPAQUE.sub(" ", query)
-
-
-def uses_service(query: str, *, blanked: bool = False) -> bool:
-    """SERVICE would make the store fetch a URL, in any spelling of the keyword."""
-    return bool(_SERVICE.search(query if blanked else blank_opaque(query)))
-
-
-def has_dataset_clause(query: str) -> bool:
-    """FROM / FROM NAMED in the query: it chooses its own dataset, so no union default graph."""
-    return bool(_FROM.search(blank_opaque(query)))
 
 
 def update_keyword(query: str, *, blanked: bool = False) -> str | None:
@@ -60,3 +52,9 @@ def nesting_depth(query: str, *, blanked: bool = False) -> int:
             else:
                 depth -= 1
     return deepest
+
+
+def chained_operators(query: str, *, blanked: bool = False) -> int:
+    """Binary operators the engine nests (an upper bound: siblings are counted as if chained)."""
+    text = query if blanked else blank_opaque(query)
+    return len(_CHAIN.findall(text.replace("^^", " ")))  # ^^ types a literal; a lone ^ inverts a path

@@ -65,7 +65,8 @@ class QueryProcess:
         except (TimedOut, PipeClosed):
             self.kill()
             raise WorkerLost("a query process failed to start") from None
-        self.isolated = bool(hello.get("isolated"))
+        #: How the process was cut off from the network, or None when the OS allowed no isolation.
+        self.isolation: str | None = hello.get("isolation")
         self.pid = self.popen.pid
         self.low_priority = False
         self.last_used = time.monotonic()
@@ -144,6 +145,7 @@ class QueryPool:
         self._store_path: str | None = None
         self.replaced = 0
         self._closed = False
+        self._isolation = "unknown"
         atexit.register(self.close)
 
     def warm(self, store_path: str | None) -> None:
@@ -164,13 +166,23 @@ class QueryPool:
                     self._alive -= 1
                 log.exception("could not start a query process")
                 return
+            self._started(process)
             with self._lock:
                 self._idle.append(process)
 
-    def isolated(self) -> bool | None:
-        """Whether the query processes have no network (None before one has started)."""
-        with self._lock:
-            return self._idle[0].isolated if self._idle else None
+    def isolation(self) -> str:
+        """How the query processes are cut off from the network, 'none', or 'unknown' before one started."""
+        return self._isolation
+
+    def _started(self, process: QueryProcess) -> None:
+        """Say once, loudly, when query processes run with network access."""
+        found = process.isolation or "none"
+        if found == "none" and self._isolation != "none":
+            log.warning(
+                "query processes cannot be isolated from the network here (no user or network namespaces); "
+                "SERVICE is refused by the query parse check alone"
+            )
+        self._isolation = found
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
@@ -212,7 +224,9 @@ class QueryPool:
                 self.replaced += 1
             self._alive += 1
         try:
-            return QueryProcess(store_path)
+            process = QueryProcess(store_path)
+            self._started(process)
+            return process
         except WorkerLost:
             with self._lock:
                 self._alive -= 1

@@ -83,10 +83,6 @@ class QueryRequest:
     #: Where the choice came from: 'format' (the parameter) or 'accept'.
     chosen_by: str
 
-    @property
-    def union_default(self) -> bool:
-        return not lexical.has_dataset_clause(self.query)
-
     def digest(self) -> str:
         """Identifies the query and its dataset: the cache key and a part of the ETag."""
         parts = (self.query, repr(self.default_graphs), repr(self.named_graphs))
@@ -196,19 +192,22 @@ def parse(request: Request, max_bytes: int) -> QueryRequest:
 
 
 def check_text(query: str) -> None:
-    """Refuse, before any evaluation, what must never reach the store."""
+    """Refuse, before any evaluation, text too deep for the parsers; SERVICE is decided by the parse (``algebra``)."""
     if "\x00" in query:
         raise ProtocolError(400, "the query contains a NUL character; remove it")
-    text = lexical.blank_opaque(query)  # one pass for all three checks
+    text = lexical.blank_opaque(query)  # one pass for all checks
     keyword = lexical.update_keyword(text, blanked=True)
     if keyword:
         raise ProtocolError(
             400, f"{keyword} is a SPARQL Update operation; this endpoint is read-only and answers queries only"
         )
-    if lexical.uses_service(text, blanked=True):
-        raise ProtocolError(
-            400, "SERVICE (federated query) is not allowed on this endpoint: it never fetches other endpoints"
-        )
     depth = lexical.nesting_depth(text, blanked=True)
     if depth > lexical.MAX_NESTING:
         raise ProtocolError(400, f"the query nests {depth} levels deep; the limit is {lexical.MAX_NESTING}")
+    chained = lexical.chained_operators(text, blanked=True)
+    if chained > lexical.MAX_CHAINED:
+        raise ProtocolError(
+            400,
+            f"the query chains {chained} operators (||, &&, UNION, OPTIONAL, MINUS, path / and |); the limit is "
+            f"{lexical.MAX_CHAINED}, as the engine nests each one: split it, or use VALUES or IN for alternatives",
+        )

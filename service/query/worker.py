@@ -1,8 +1,9 @@
 """A query process: evaluates one query at a time over a read-only release, and can be killed at any moment.
 
 Run as ``python -m service.query.worker [STORE]`` by the pool. Before anything else it leaves the
-network (a fresh network namespace without interfaces, where the OS allows it), so that no query can
-make it fetch a URL, whatever the text checks in front of it miss.
+network (a fresh network namespace without interfaces), so that no query can make it fetch a URL,
+whatever the checks in front of it miss. Without CAP_SYS_ADMIN it first enters a new user namespace,
+which Linux allows unprivileged processes where user namespaces are enabled.
 """
 
 from __future__ import annotations
@@ -19,15 +20,23 @@ from typing import Any
 from .frames import read_frame, write_frame
 
 _CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
 
 
-def leave_network() -> bool:
-    """True when this process can no longer open any network connection."""
+def leave_network() -> str | None:
+    """How this process lost its network ('network namespace' or 'user and network namespace'), or None.
+
+    Must run while the process has a single thread: the kernel refuses a new user namespace otherwise.
+    """
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.unshare(_CLONE_NEWNET) == 0)
+        if libc.unshare(_CLONE_NEWNET) == 0:
+            return "network namespace"
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0:
+            return "user and network namespace"
     except (OSError, AttributeError):
-        return False
+        pass
+    return None
 
 
 def _exit_with_parent() -> None:
@@ -45,7 +54,7 @@ def _exit_with_parent() -> None:
 class Releases:
     """The one release store a process has open; reopened when the live release changes.
 
-    Thread-safe: a server process shares one among the threads that evaluate bounded queries in-process.
+    Opened on first use and kept; thread-safe, so a caller may share it between threads.
     """
 
     def __init__(self) -> None:
@@ -66,10 +75,13 @@ class Releases:
 
 
 def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
+    """Check the query's parse, then evaluate it; every outcome is a reply, so the process survives it."""
     from .. import sparql_store
+    from .algebra import QueryRefused, inspect
 
     started = time.perf_counter()
     try:
+        checked = inspect(request["query"], request["max_regex_chars"], sparql_store.regex_compiles)
         store = releases.get(request["store"])
 
         def run() -> Any:
@@ -78,20 +90,19 @@ def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
                 request["query"],
                 default_graphs=request["default_graphs"],
                 named_graphs=request["named_graphs"],
-                union_default=request["union_default"],
+                union_default=not checked.dataset_clause,
+                base_iri=request["base_iri"],
             )
 
-        media = (request["bindings_media"], request["graph_media"], request["row_limit"])
-        if request.get("bounded"):
-            doc = sparql_store.small_document(run, *media)
-        else:
-            doc = sparql_store.document(run(), *media)
-    except sparql_store.QueryInputError as exc:
+        doc = sparql_store.document(run(), request["bindings_media"], request["graph_media"], request["row_limit"])
+    except (QueryRefused, sparql_store.QueryInputError) as exc:
         return {"ok": False, "status": 400, "message": str(exc)}
     except sparql_store.NotAcceptable as exc:
         return {"ok": False, "status": 406, "kind": exc.kind, "message": ""}
     except OSError as exc:
         return {"ok": False, "status": 503, "message": f"the release store could not be read: {exc}"}
+    except (RuntimeError, ValueError) as exc:  # raised by the engine while it produced the results
+        return {"ok": False, "status": 400, "message": f"the query engine stopped with an error: {exc}"}
     return {
         "ok": True,
         "media": doc.media,
@@ -110,7 +121,7 @@ def main(argv: list[str]) -> None:
     if argv and argv[0]:
         with contextlib.suppress(OSError):  # reported on the first query that needs it
             releases.get(argv[0])
-    write_frame(outbox, {"ready": True, "isolated": isolated, "pid": os.getpid()})
+    write_frame(outbox, {"ready": True, "isolation": isolated, "pid": os.getpid()})
     while (request := read_frame(inbox)) is not None:
         write_frame(outbox, handle(releases, request))
 

@@ -22,4 +22,7 @@ def readyz() -> ResponseReturnValue:
         release_id, _ = live.current()
     except NoRelease as exc:
         return jsonify(status="unavailable", reason=str(exc)), 503
-    return jsonify(status="ready", release=release_id)
+    queries = current_app.extensions.get("openbaar.queries")
+    isolation = queries.pool.isolation() if queries is not None else "unknown"
+    # 'none': SPARQL query processes can reach the network; only the query parse check refuses SERVICE.
+    return jsonify(status="ready", release=release_id, query_isolation=isolation)

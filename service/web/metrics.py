@@ -32,7 +32,7 @@ LATENCY = Histogram(
 )
 QUERIES = Counter(
     "openbaar_sparql_queries",
-    "SPARQL queries by outcome: ok, cached, not_modified, refused (4xx), busy, timeout, worker_lost.",
+    "SPARQL queries by outcome: ok, cached, not_modified, refused (4xx), throttled (429), busy, timeout, worker_lost.",
     ["outcome"],
 )
 CACHE = Counter("openbaar_sparql_cache", "SPARQL result cache lookups, by result (hit or miss).", ["result"])
@@ -40,7 +40,7 @@ TRUNCATED = Counter("openbaar_sparql_truncated", "SPARQL results cut at the row 
 TIMEOUTS = Counter("openbaar_sparql_timeouts", "SPARQL queries stopped at the deadline.")
 EVALUATIONS = Counter(
     "openbaar_sparql_evaluations",
-    "SPARQL queries evaluated, by where: inline (bounded by the row cap, in the server process) or process.",
+    "SPARQL queries evaluated (not from the cache), all in query processes (where=process).",
     ["where"],
 )
 
@@ -58,6 +58,15 @@ class _LiveReleaseCollector(Collector):
             created.add_metric([], release.triples)
         yield info
         yield created
+        budget = GaugeMetricFamily(
+            "openbaar_sparql_client_budget_seconds",
+            "Seconds of SPARQL evaluation each client may use per window, per server process (then 429).",
+        )
+        budget.add_metric([], self.settings.client_time_budget)
+        window = GaugeMetricFamily("openbaar_sparql_client_budget_window_seconds", "The window of that budget.")
+        window.add_metric([], self.settings.client_budget_window)
+        yield budget
+        yield window
 
 
 def _registry(settings: Settings) -> CollectorRegistry:

@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Service Description of /sparql: formats, the union default graph, limits, graphs with counts.
+"""The SPARQL 1.1 Service Description of /sparql: formats, the union default graph, limits (the per-client
+time budget among them), graphs with counts; its ``sd:endpoint`` is the public URL, not the request host.
 
 Built from the release manifest (quads per graph) and the settings, so it is never out of date.
 """
@@ -58,6 +59,11 @@ def description(settings: Settings, release: Release, endpoint: str) -> Graph:
     graph.add((service, definitions.resultRowLimit, Literal(settings.result_row_limit)))
     graph.add((service, definitions.queryConcurrency, Literal(settings.query_concurrency)))
     graph.add((service, definitions.maxRequestBytes, Literal(settings.max_request_bytes)))
+    graph.add((service, definitions.maxRegexChars, Literal(settings.max_regex_chars)))
+    budget = Literal(str(settings.client_time_budget), datatype=XSD.decimal)
+    graph.add((service, definitions.clientTimeBudget, budget))
+    window = Literal(str(settings.client_budget_window), datatype=XSD.decimal)
+    graph.add((service, definitions.clientBudgetWindow, window))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

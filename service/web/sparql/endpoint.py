@@ -6,6 +6,7 @@ protocol requests and outcomes into HTTP.
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 from flask import Response, current_app, render_template, request
@@ -14,7 +15,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ...config import Settings
-from ...query import protocol
+from ...query import fairshare, protocol
 from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, WorkerLost
 from ...query.protocol import ProtocolError, QueryRequest
 from ...releases import Release
@@ -64,7 +65,7 @@ def _browser(accept_header: str) -> bool:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> ResponseReturnValue:
-    if request.method == "GET" and "query" not in request.args:
+    if request.method == "GET" and "query" not in request.args and "update" not in request.args:
         return _describe()
     browser = _browser(request.headers.get("Accept", ""))
     if request.method == "GET" and "format" not in request.args and browser:
@@ -90,6 +91,20 @@ def answer(parsed: QueryRequest) -> Response:
             if tag in request.if_none_match:
                 QUERIES.labels("not_modified").inc()
                 return _not_modified(tag, release, created)
+    settings = _settings()
+    header = request.headers.get(settings.client_address_header) if settings.client_address_header else None
+    client = fairshare.client_of(request.remote_addr, header)
+    budgets = queries().budgets
+    wait = budgets.retry_after(client)
+    if wait is not None:
+        QUERIES.labels("throttled").inc()
+        return text_error(
+            429,
+            f"this client has used its SPARQL time budget ({budgets.budget:g} s of evaluation per "
+            f"{budgets.window:g} s); retry after {wait} s, or ask for less (LIMIT, more specific patterns)",
+            retry_after=wait,
+        )
+    started = time.monotonic()
     try:
         outcome = queries().execute(parsed, release)
     except ProtocolError as exc:
@@ -118,6 +133,8 @@ def answer(parsed: QueryRequest) -> Response:
             "and report the query if it happens again",
             retry_after=1,
         )
+    finally:
+        budgets.charge(client, time.monotonic() - started)
     return _result(outcome, release, created, variant)
 
 
@@ -136,7 +153,7 @@ def _result(outcome: Outcome, release: Release, created: object, variant: tuple[
     QUERIES.labels("cached" if outcome.cached else "ok").inc()
     CACHE.labels("hit" if outcome.cached else "miss").inc()
     if not outcome.cached:
-        EVALUATIONS.labels("inline" if outcome.inline else "process").inc()
+        EVALUATIONS.labels("process").inc()
     response = Response(outcome.body, mimetype=outcome.media)
     if outcome.truncated:
         TRUNCATED.inc()
@@ -165,7 +182,7 @@ def _describe() -> ResponseReturnValue:
     release = live_or_error()
     if isinstance(release, Response):
         return release
-    body = description.serialized(_settings(), release, request.base_url, media)
+    body = description.serialized(_settings(), release, queries().endpoint, media)
     response = Response(body, mimetype=media)
     response.vary.add("Accept")
     return http.validate(response, release.id, queries().live.created(release), media)
