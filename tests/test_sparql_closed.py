@@ -102,6 +102,7 @@ def test_service_bypasses_are_refused_and_nothing_connects(either: Served) -> No
 
 
 def test_query_processes_are_isolated_and_readyz_says_how(either: Served) -> None:
+    assert ask(either, POINT).status_code == 200  # the isolated process still reads the release
     ready = requests.get(either.url + "/readyz", timeout=10).json()
     assert ready["query_isolation"] in ("network namespace", "user and network namespace")
 
