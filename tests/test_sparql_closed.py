@@ -107,6 +107,41 @@ def test_query_processes_are_isolated_and_readyz_says_how(either: Served) -> Non
     assert ready["query_isolation"] in ("network namespace", "user and network namespace")
 
 
+#: A user namespace that may not make further user namespaces, with every capability dropped inside it:
+#: no way left to isolate the query processes.
+NO_ISOLATION = [
+    "unshare",
+    "--user",
+    "--map-root-user",
+    "sh",
+    "-c",
+    'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"',
+    "sh",
+    *NO_CAPS,
+]
+
+
+def test_without_any_isolation_readyz_and_the_log_say_so_and_the_parse_still_guards(built: Settings) -> None:
+    if shutil.which("setpriv") is None or shutil.which("unshare") is None:
+        pytest.skip("setpriv and unshare (util-linux) are needed")
+    served = serve(built, workers=1, wrap=NO_ISOLATION)
+    listener = Listener()
+    try:
+        assert ask(served, POINT).status_code == 200
+        assert requests.get(served.url + "/readyz", timeout=10).json()["query_isolation"] == "none"
+        for query in bypasses(listener.port):
+            response = ask(served, query)
+            assert response.status_code == 400, (query, response.text)
+        served.process.terminate()
+        served.process.wait(30)
+        log = served.process.stderr.read().decode()  # type: ignore[union-attr]
+    finally:
+        listener.close()
+        stop(served)
+    assert listener.accepted == []
+    assert "query processes cannot be isolated from the network" in log
+
+
 def test_without_capabilities_a_query_process_still_has_no_network(built: Settings) -> None:
     """leave_network itself, in a process without CAP_SYS_ADMIN: it must fall back to a user namespace."""
     import subprocess
@@ -200,3 +235,22 @@ def test_service_description_names_the_public_endpoint(server: Served) -> None:
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert set(graph.objects(None, sd.endpoint)) == {rdflib.URIRef(f"{BASE}/sparql")}
+
+
+def evaluations(server: Served) -> dict[str, float]:
+    """Queries evaluated so far, by the ``where`` label of openbaar_sparql_evaluations."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = requests.get(server.url + "/metrics", timeout=30).text
+    families = [f for f in text_string_to_metric_families(text) if f.name == "openbaar_sparql_evaluations"]
+    samples = families[0].samples if families else []  # absent until the first evaluation
+    return {s.labels["where"]: s.value for s in samples if s.name.endswith("_total")}
+
+
+def test_a_point_query_is_evaluated_in_a_query_process_not_in_the_server(server: Served) -> None:
+    """No in-process fast path: the smallest query, too, runs behind the deadline, the parse and isolation."""
+    before = evaluations(server)
+    assert ask(server, f"# fresh {id(before)}\n{POINT}").status_code == 200
+    after = evaluations(server)
+    assert after.get("inline", 0) == before.get("inline", 0)
+    assert after["process"] == before.get("process", 0) + 1
