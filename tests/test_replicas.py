@@ -140,3 +140,34 @@ def test_every_response_names_its_release(cluster: Cluster) -> None:
         r = requests.get(url + path, timeout=30)
         assert r.status_code < 500
         assert r.headers.get("X-Openbaar-Release") in (cluster.first, cluster.second), path
+
+
+def test_a_pointer_url_is_polled_with_its_etag(tmp_path: Path) -> None:
+    """A pointer served over http (werkzeug's static file serving, as any web server would): an unchanged
+    pointer costs a 304, a changed one is read again, and a relative artefact is resolved against the URL."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.shared_data import SharedDataMiddleware
+    from werkzeug.serving import make_server
+
+    from service.replica import PointerReader
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    settings = Settings(project=tmp_path, home=tmp_path / "home", live_source=str(folder / "live.json"))
+    write_pointer(settings, Pointer("20260101-000000-000001", "sha256:" + "1" * 64, "a.tar"))
+    app = SharedDataMiddleware(NotFound(), {"/": str(folder)})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        reader = PointerReader(f"http://127.0.0.1:{server.server_port}/live.json")
+        first = reader.read()
+        assert first.release == "20260101-000000-000001"
+        assert first.artefact == f"http://127.0.0.1:{server.server_port}/a.tar"
+        assert reader.read() is first  # 304: the document was not sent or parsed again
+        time.sleep(1.1)  # a new modification time, so the file's validator changes
+        write_pointer(settings, Pointer("20260101-000000-000002", "sha256:" + "2" * 64))
+        assert reader.read().release == "20260101-000000-000002"
+    finally:
+        server.shutdown()
+        thread.join(5)
