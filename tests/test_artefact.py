@@ -139,3 +139,25 @@ def test_export_and_import_commands(releases: tuple[Settings, str, str], tmp_pat
     assert live_release_id(Settings(project=settings.project, home=home)) == second
     missing = openbaar("release", "export", "20000101-000000-000000", project=settings.project, home=settings.home)
     assert missing.returncode == 1 and "is not kept on disk" in missing.stderr
+
+
+def test_a_replica_follows_only_a_pointer_it_can_verify(exported: Path, tmp_path: Path) -> None:
+    from service.replica import Pointer, PointerReader, follow_once, write_pointer
+
+    replica = elsewhere(tmp_path).replace(live_source=str(tmp_path / "live.json"))
+    release_id = exported.stem
+    with tarfile.open(exported) as tar:
+        identity = json.loads(tar.extractfile(DIGESTS).read())["identity"]  # type: ignore[union-attr]
+    reader = PointerReader(replica.live_source)
+    write_pointer(replica, Pointer(release_id, identity))
+    with pytest.raises(ReleaseError, match="not imported here"):
+        follow_once(replica, reader)
+    write_pointer(replica, Pointer(release_id, identity, str(exported)))
+    assert follow_once(replica, reader) == release_id and live_release_id(replica) == release_id
+    write_pointer(replica, Pointer(release_id, "sha256:" + "f" * 64))
+    with pytest.raises(ReleaseError, match="the pointer says"):
+        follow_once(replica, reader)
+    (tmp_path / "live.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="not a pointer document"):
+        follow_once(replica, reader)
+    assert live_release_id(replica) == release_id
