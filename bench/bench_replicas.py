@@ -85,7 +85,12 @@ def start(home: Path, pointer: Path, workers: int) -> tuple[subprocess.Popen[byt
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(f"http://127.0.0.1:{port}/readyz", proc)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/readyz", proc, seconds=180)  # a crowded machine starts slowly
+    except RuntimeError:
+        proc.terminate()
+        proc.wait(30)
+        raise
     return proc, port
 
 
