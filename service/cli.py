@@ -217,6 +217,13 @@ def serve(
     from .releases import live_release
     from .serve import default_workers, run
 
+    if settings.live_source:
+        from .replica import PointerReader, follow_once
+
+        try:
+            follow_once(settings, PointerReader(settings.live_source))
+        except OpenbaarError as exc:  # keep serving what is here, if anything; the follower retries
+            console.print(f"[yellow]live pointer:[/] {exc}")
     if live_release(settings) is None:
         _fail(OpenbaarError("there is no live release yet: run 'openbaar build' first"))
     changes = {"query_workers": query_workers, "query_concurrency": query_concurrency, "query_deadline": query_deadline}
@@ -247,6 +254,75 @@ def releases(settings: Settings) -> None:
             f"{release.triples:,}",
         )
     console.print(table)
+
+
+@main.group("release")
+def release_group() -> None:
+    """Releases as portable files: export one here, import it on the machines that serve it."""
+
+
+@release_group.command("export")
+@click.argument("release_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: ID.tar).")
+@click.pass_obj
+def release_export(settings: Settings, release_id: str, output: str | None) -> None:
+    """Write release RELEASE_ID as one tar: store, manifest, dumps, search index, catalogue and digests."""
+    from pathlib import Path
+
+    from .artefact import export_release
+
+    try:
+        digests = export_release(settings, release_id, Path(output or f"{release_id}.tar"))
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]exported:[/] release {release_id}, identity {digests['identity']}")
+
+
+@release_group.command("import")
+@click.argument("source")
+@click.option("--identity", default=None, help="Refuse the artefact unless its identity is this sha256:… value.")
+@click.option("--live", is_flag=True, help="Also make it this home's live release.")
+@click.pass_obj
+def release_import(settings: Settings, source: str, identity: str | None, live: bool) -> None:
+    """Verify an artefact (a path, or an http URL on the local network) and add its release to this home."""
+    from .artefact import import_release, release_identity
+    from .releases import switch_live
+
+    try:
+        release, new = import_release(settings, source, identity)
+        if live:
+            switch_live(settings, release.id)
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    state = "imported" if new else "already here"
+    console.print(f"[green]{state}:[/] release {release.id}, identity {release_identity(release)}")
+
+
+@release_group.command("switch")
+@click.argument("release_id")
+@click.option("--artefact", default=None, help="Where replicas fetch the release if not imported (path or URL).")
+@click.pass_obj
+def release_switch(settings: Settings, release_id: str, artefact: str | None) -> None:
+    """Make RELEASE_ID live: in the shared pointer (OPENBAAR_LIVE_SOURCE) for replicas, else on this home."""
+    from .artefact import release_identity
+    from .releases import list_releases, switch_live
+    from .replica import Pointer, write_pointer
+
+    release = next((r for r in list_releases(settings) if r.id == release_id), None)
+    try:
+        if release is None:
+            raise OpenbaarError(f"release {release_id} is not kept in this home; import or build it first")
+        if settings.live_source:
+            where = write_pointer(settings, Pointer(release.id, release_identity(release), artefact))
+            console.print(f"[green]live pointer[/] {where}: release {release.id}")
+            return
+        switch_live(settings, release.id)
+    except OpenbaarError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]live:[/] release {release.id}")
 
 
 @main.command()

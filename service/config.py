@@ -71,6 +71,14 @@ class Settings:
     aanlever_api_key: str = field(default="", repr=False)
     #: Answer plain /doc/….ttl (and the other RDF formats) in a thin WSGI front before Flask; 0 turns it off.
     doc_front: bool = True
+    #: Where the live release is named: empty for this home's own ``live`` link (one machine), or the path of a
+    #: pointer file on shared storage, or an http(s) URL serving it (polled with ETag), for replicas.
+    live_source: str = ""
+    #: Seconds between two reads of ``live_source``; every replica serves a new release within about this long.
+    live_poll_seconds: float = 2.0
+    #: A SPARQL 1.1 protocol query endpoint (e.g. ``oxigraph serve-read-only``) that answers /sparql for the live
+    #: release instead of the embedded store; empty (the default) for the embedded store.
+    sparql_endpoint: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_base", self.public_base.rstrip("/"))
@@ -89,6 +97,8 @@ class Settings:
             raise ValueError("max_regex_chars, client_time_budget and client_budget_window must be positive")
         if not 1 <= self.query_workers <= self.query_concurrency:
             raise ValueError("query_workers must be at least 1 and at most query_concurrency")
+        if self.live_poll_seconds <= 0:
+            raise ValueError("live_poll_seconds must be positive")
         if self.catalog_page_size < 1:
             raise ValueError("catalog_page_size must be at least 1")
         if not 1 <= self.dump_gzip_level <= 9:

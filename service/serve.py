@@ -77,6 +77,10 @@ def gunicorn_options(host: str, port: int, workers: int, settings: Settings | No
 
 
 def run(settings: Settings, *, host: str, port: int, workers: int, dev: bool = False) -> None:
+    if settings.live_source:  # a replica: this process follows the shared pointer for all its workers
+        from .replica import Follower
+
+        Follower(settings).start()
     if dev:
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return

@@ -110,6 +110,11 @@ def _readable_syntax_error(message: str) -> str:
     return f"malformed query: {message}"
 
 
+#: For a remote engine: its syntax errors read the same way, and graph IRIs are checked before forwarding.
+readable_syntax_error = _readable_syntax_error
+check_graph = _graph
+
+
 def document(result: Any, bindings_media: str | None, graph_media: str | None, row_limit: int) -> Document:
     """Write the result in the chosen format, with at most ``row_limit`` rows (or triples)."""
     if isinstance(result, ox.QueryTriples):
@@ -151,6 +156,21 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
     body = ox.serialize(items, format=GRAPH_FORMATS[media], prefixes=prefixes)
     return Document(media, body, truncated)
+
+
+def parsed_document(
+    stream: Any, received: str, bindings_media: str | None, graph_media: str | None, row_limit: int
+) -> Document:
+    """A remote engine's answer (SPARQL JSON, or N-Triples for graphs) read as a stream and rewritten like a
+    local result: in the chosen format, cut at the row cap. Reading stops at the cap. Raises SyntaxError
+    when the answer is not a complete document (an engine that gave up half way)."""
+    if received == "application/n-triples":
+        if graph_media is None:
+            raise NotAcceptable("graph")
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(stream, ox.RdfFormat.N_TRIPLES))
+        return _graph_document(triples, graph_media, row_limit)  # type: ignore[arg-type]
+    result = ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
+    return document(result, bindings_media, graph_media, row_limit)
 
 
 # --- SELECT documents -------------------------------------------------------------------------------

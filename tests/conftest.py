@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +102,33 @@ def server(built: Settings) -> Iterator[Served]:
     served = serve(built)
     yield served
     stop(served)
+
+
+@contextmanager
+def remote_served(
+    settings: Settings, env: dict[str, str] | None = None, deadline: float = 60.0, workers: int = 2
+) -> Iterator[Served]:
+    """``openbaar serve`` answering /sparql through ``oxigraph serve-read-only`` over the live release's store."""
+    from service.releases import live_release
+    from tests.support.remote import start_oxigraph, stop_oxigraph
+
+    release = live_release(settings)
+    assert release is not None
+    port = free_port()
+    engine = start_oxigraph(release.store_path, port, deadline)
+    served = None
+    try:
+        settings_env = {"OPENBAAR_SPARQL_ENDPOINT": f"http://127.0.0.1:{port}/query", **(env or {})}
+        served = serve(settings, workers=workers, env=settings_env)
+        yield served
+    finally:
+        if served is not None:
+            stop(served)
+        stop_oxigraph(engine)
+
+
+@pytest.fixture(scope="session")
+def remote_server(built: Settings) -> Iterator[Served]:
+    """The session's release served with a remote SPARQL engine instead of the embedded store."""
+    with remote_served(built) as served:
+        yield served

@@ -42,16 +42,19 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
+#: The tight settings of the limit tests' server.
+TIGHT = {
+    "OPENBAAR_QUERY_DEADLINE": str(DEADLINE),
+    "OPENBAAR_RESULT_ROW_LIMIT": str(ROWS),
+    "OPENBAAR_QUERY_CONCURRENCY": "2",
+    "OPENBAAR_QUERY_WORKERS": "1",
+    "OPENBAAR_MAX_REQUEST_BYTES": "4096",
+}
+
+
 @pytest.fixture(scope="module")
 def tight(home: Settings) -> Iterator[Served]:
-    env = {
-        "OPENBAAR_QUERY_DEADLINE": str(DEADLINE),
-        "OPENBAAR_RESULT_ROW_LIMIT": str(ROWS),
-        "OPENBAAR_QUERY_CONCURRENCY": "2",
-        "OPENBAAR_QUERY_WORKERS": "1",
-        "OPENBAAR_MAX_REQUEST_BYTES": "4096",
-    }
-    served = serve(home, workers=1, env=env)
+    served = serve(home, workers=1, env=TIGHT)
     yield served
     stop(served)
 

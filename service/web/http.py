@@ -10,9 +10,11 @@ import hashlib
 from datetime import datetime
 from functools import lru_cache
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
+
+from ..releases import live_release_id
 
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
@@ -116,7 +118,15 @@ def _gzip(response: Response) -> None:
         response.set_etag(etag + "-gz", weak=weak)
 
 
+def _pin_release() -> None:
+    """The live release when the request arrived: named on every response, even those no release shaped."""
+    g.openbaar_release = live_release_id(current_app.config["OPENBAAR"])
+
+
 def _finish(response: Response) -> Response:
+    pinned = g.get("openbaar_release")
+    if pinned:
+        response.headers.setdefault("X-Openbaar-Release", pinned)
     for name, value in cors_headers(request.method):
         response.headers[name] = value
     response.vary.add("Accept-Encoding")
@@ -126,4 +136,5 @@ def _finish(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_pin_release)
     app.after_request(_finish)

@@ -15,6 +15,9 @@ __all__ = ["bp", "endpoint", "examples", "init_app"]
 def init_app(app: Flask) -> None:
     """One query service per server process: its cache and query processes live as long as the process."""
     from ...query.engine import QueryService
+    from ...query.remote import RemoteQueryService
 
-    app.extensions["openbaar.queries"] = QueryService(app.config["OPENBAAR"])
+    settings = app.config["OPENBAAR"]
+    engine = RemoteQueryService if settings.sparql_endpoint else QueryService
+    app.extensions["openbaar.queries"] = engine(settings)
     app.register_blueprint(bp)

@@ -109,7 +109,7 @@ def answer(parsed: QueryRequest) -> Response:
         outcome = queries().execute(parsed, release)
     except ProtocolError as exc:
         QUERIES.labels("refused").inc()
-        return text_error(exc.status, exc.message)
+        return text_error(exc.status, exc.message, retry_after=5 if exc.status == 503 else None)
     except Busy:
         QUERIES.labels("busy").inc()
         limit = _settings().query_concurrency
