@@ -267,7 +267,10 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
     options = Options(
-        graph_base=settings.graph_base, chunk_rows=settings.chunk_rows, max_bad_row_share=settings.max_bad_row_share
+        graph_base=settings.graph_base,
+        chunk_rows=settings.chunk_rows,
+        max_bad_row_share=settings.max_bad_row_share,
+        id_base=settings.id_base,
     )
     notify("stage", name="mapping (nothing is published)")
     with report_path.open("w", encoding="utf-8") as sink:
@@ -299,6 +302,7 @@ def map_one(
         graph_base=None if default_graph else settings.graph_base,
         chunk_rows=settings.chunk_rows,
         max_bad_row_share=settings.max_bad_row_share,
+        id_base=settings.id_base,
     )
     report = Report()
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115

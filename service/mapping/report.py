@@ -39,6 +39,8 @@ class TableStats:
     withheld_columns: list[str] = field(default_factory=list)
     withheld_rows: int = 0
     suppressed_cells: int = 0
+    #: Lines left out because they name an IRI minted from a withheld row's key (or a withheld dataset's).
+    withheld_links: int = 0
 
     @property
     def bad_row_share(self) -> float:
@@ -56,6 +58,7 @@ class TableStats:
             "withheld_columns": self.withheld_columns,
             "withheld_rows": self.withheld_rows,
             "suppressed_cells": self.suppressed_cells,
+            "withheld_links": self.withheld_links,
         }
 
 

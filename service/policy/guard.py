@@ -69,6 +69,17 @@ class FilteredTable:
                 kept_numbers.append(number)
             yield kept_rows, kept_numbers, malformed
 
+    def withheld_chunks(self, columns: list[str], size: int) -> Iterator[Chunk]:
+        """Only the rows a condition withholds: for the guards that keep links to them from being published."""
+        read = list(columns) + [c.column for c in self.conditions if c.column not in columns]
+        tests = [(read.index(c.column), matcher(c)) for c in self.conditions]
+        width = len(columns)
+        for rows, numbers, malformed in self.table.chunks(read, size):
+            picked = [
+                (row[:width], n) for row, n in zip(rows, numbers, strict=True) if any(t(row[i]) for i, t in tests)
+            ]
+            yield [r for r, _ in picked], [n for _, n in picked], malformed
+
 
 class AggregatedTable:
     """A person-level (or count) source read as counts per cell of ``by``, protected before anything sees them."""
