@@ -24,6 +24,7 @@ from .. import store as stores
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
+from ..mapping.model import DatasetMapping, Source
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..policy.summary import policy_summary
@@ -353,6 +354,35 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
     return dict(sorted(graphs.items()))
 
 
+def _mapping_entry(mapping: DatasetMapping) -> dict[str, str]:
+    """The mapping file and its checksum; not the checksum when it holds the values of row conditions."""
+    if mapping.policy.rows:
+        return {"file": mapping.path.name}
+    return {"file": mapping.path.name, "sha256": _sha256(mapping.path)}
+
+
+def _source_entry(
+    mapping: DatasetMapping, source: Source, settings: Settings, published: dict[tuple[str, str], str | None]
+) -> dict[str, Any]:
+    """A source file, with its checksum only when it is published as it is (nothing withheld from it).
+
+    A checksum of a file with withheld content would confirm a guessed file, and show when only withheld
+    content changed; such a source records the checksum of what was published from it instead.
+    """
+    project = settings.project
+    file = str(source.path.relative_to(project)) if source.path.is_relative_to(project) else source.path.name
+    policy = mapping.policy
+    if policy.dataset is not None:
+        return {"file": file}
+    if policy.withheld_columns(source) or policy.row_conditions(source) or policy.aggregation(source):
+        entry: dict[str, Any] = {"file": file}
+        digest = published.get((mapping.slug, file))
+        if digest:
+            entry["published_sha256"] = digest
+        return entry
+    return {"file": file, "sha256": _sha256(source.path), "bytes": source.path.stat().st_size}
+
+
 def _manifest(
     release_id: str,
     prepared: Prepared,
@@ -363,22 +393,14 @@ def _manifest(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     datasets = {}
+    published = {(t["dataset"], t["file"]): t.get("published_sha256") for t in tables}
     for mapping in prepared.mappings:
         datasets[mapping.slug] = {
             "graph": settings.graph_base + mapping.slug,
             "title": mapping.metadata.get("title", {}),
             "triples": graphs.get(settings.graph_base + mapping.slug, 0),
-            "mapping": {"file": mapping.path.name, "sha256": _sha256(mapping.path)},
-            "sources": [
-                {
-                    "file": str(src.path.relative_to(settings.project))
-                    if src.path.is_relative_to(settings.project)
-                    else src.path.name,
-                    "sha256": _sha256(src.path),
-                    "bytes": src.path.stat().st_size,
-                }
-                for src in mapping.sources
-            ],
+            "mapping": _mapping_entry(mapping),
+            "sources": [_source_entry(mapping, src, settings, published) for src in mapping.sources],
             "policy": policy_summary(mapping),
         }
     return {

@@ -237,7 +237,9 @@ def _materialize_table(
             stats.inferred += inferred
             if progress is not None:
                 progress(stats.dataset, len(rows))
-            yield text.encode("utf-8")
+            data = text.encode("utf-8")
+            stats.digest.update(data)
+            yield data
         stats.withheld_rows = table.withheld_rows
         if isinstance(table, AggregatedTable):
             stats.suppressed_cells = table.suppressed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class TableStats:
     suppressed_cells: int = 0
     #: Lines left out because they name an IRI minted from a withheld row's key (or a withheld dataset's).
     withheld_links: int = 0
+    #: SHA-256 of the N-Quads mapped from the table: a checksum of what is published, not of the file.
+    digest: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
     @property
     def bad_row_share(self) -> float:
@@ -59,6 +62,7 @@ class TableStats:
             "withheld_rows": self.withheld_rows,
             "suppressed_cells": self.suppressed_cells,
             "withheld_links": self.withheld_links,
+            "published_sha256": self.digest.hexdigest(),
         }
 
 

@@ -159,6 +159,30 @@ class AggregatedTable:
             yield [tuple(r[i] for i in indexes) for r in block], list(range(start + 2, start + 2 + len(block))), []
 
 
+def condition_counts(mapping: DatasetMapping) -> tuple[int, ...]:
+    """Per row condition of the policy, how many rows of the tables it applies to meet it: for the register."""
+    counts = [0] * len(mapping.policy.rows)
+    if mapping.policy.dataset is not None:
+        return tuple(counts)
+    for source in mapping.sources:
+        with Table(source) as table:
+            tests = [
+                (i, table.columns.index(r.column), matcher(r))
+                for i, r in enumerate(mapping.policy.rows)
+                if r.applies_to(source) and r.column in table.columns
+            ]
+            if not tests:
+                continue
+            read = list(dict.fromkeys(table.columns[k] for _, k, _ in tests))
+            where = [(i, read.index(table.columns[k]), test) for i, k, test in tests]
+            for rows, _numbers, _malformed in table.chunks(read, 65536):
+                for row in rows:
+                    for i, k, test in where:
+                        if test(row[k]):
+                            counts[i] += 1
+    return tuple(counts)
+
+
 def open_table(source: Source, mapping: DatasetMapping) -> FilteredTable | AggregatedTable:
     """The table as the dataset's policy lets it be read."""
     policy = mapping.policy
