@@ -1,7 +1,18 @@
-"""Withheld means never stored: random tables, policies and thresholds, and no withheld value on any surface."""
+"""Withheld means never published: random tables, policies and thresholds, and no withheld value on any route.
+
+Three properties, each over generated projects built and served for real:
+
+- no withheld value reaches any surface: withheld columns and rows (by ``equals``, ``in`` or ``matches``),
+  links to withheld rows by template, by join and inside another IRI, typed values, the values a row
+  condition lists, and the checksums of sources with withheld content;
+- personal data in a published column, in any of the written forms the scanner knows, in a dedicated or a
+  free-text column, typed or not, stops the build naming row, column and kind, never the value;
+- two aggregates of one source either fail the build, naming both, or cannot be subtracted into a small count.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import tempfile
@@ -22,6 +33,23 @@ pytestmark = pytest.mark.slow
 
 TOKEN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=10, max_size=10).map(lambda t: "tk" + t)
 ENTRY = 'ground: "5.1(2)e", motivation: "Proef.", since: 2024-01-01'
+ID = "https://data.groningen.nl/id/"
+SETTINGS = settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+def run_build(project: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", "--project", str(project), "--home", str(home), "build"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+
+
+# -- no withheld value on any route ------------------------------------------------------------------
 
 
 @st.composite
@@ -30,13 +58,21 @@ def cases(draw: st.DrawFn) -> dict:
     published = draw(st.integers(1, 3))
     withheld = draw(st.integers(0, 3))
     people = draw(st.integers(4, 30))
-    need = rows * (1 + published + withheld) + people
+    children = draw(st.integers(2, 8))
+    need = rows * (1 + published + withheld) + people + children + 3
     tokens = iter(draw(st.lists(TOKEN, min_size=need, max_size=need, unique=True)))
     secret_rows = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+    secret_rows[0], secret_rows[-1] = True, False  # at least one withheld and one published row
+    operator = draw(st.sampled_from(["equals", "in", "matches"]))
+    kinds = [next(tokens), next(tokens)]  # the values a condition lists: secret too
     table = [
-        [next(tokens) for _ in range(1 + published + withheld)] + ["geheim" if secret else "open"]
+        [next(tokens) for _ in range(1 + published + withheld)]
+        + [draw(st.sampled_from(kinds)) if secret else "open", draw(st.sampled_from(["12", "7.0", "1.0", "30"]))]
         for secret in secret_rows
     ]
+    ids = [row[0] for row in table]
+    child_rows = [[next(tokens), draw(st.sampled_from(ids))] for _ in range(children)]
+    child_rows[0][1] = ids[0]  # at least one link to a withheld row
     persons = [
         [next(tokens), draw(st.sampled_from(["BU01", "BU02", "BU03"])), draw(st.sampled_from(["x", "y", "z"]))]
         for _ in range(people)
@@ -45,21 +81,44 @@ def cases(draw: st.DrawFn) -> dict:
         "published": published,
         "withheld": withheld,
         "table": table,
+        "children": child_rows,
         "persons": persons,
         "threshold": draw(st.integers(2, 6)),
+        "operator": operator,
+        "kinds": kinds,
+        "pattern": next(tokens),
     }
+
+
+def _condition(case: dict) -> tuple[str, list[str]]:
+    """The row condition of the case in YAML, and the texts it holds that must never be published."""
+    first, second = case["kinds"]
+    if case["operator"] == "equals":
+        # Only rows of the first kind match: make every withheld row that kind.
+        for row in case["table"]:
+            if row[-2] == second:
+                row[-2] = first
+        return f"{{column: soort, equals: {first}}}", [first]
+    if case["operator"] == "in":
+        return f"{{column: soort, in: [{first}, {second}]}}", [first, second]
+    # A pattern matching both kinds: the texts of the pattern are secret as much as the values.
+    return f'{{column: soort, matches: "(?:{first}|{second})"}}', [first, second]
 
 
 def write_case(project: Path, case: dict) -> set[str]:
     """The tables and the mapping of one case; returns every value the policy withholds."""
+    condition, listed = _condition(case)
     pub = [f"pub{i}" for i in range(case["published"])]
     wh = [f"wh{i}" for i in range(case["withheld"])]
-    write_table(project, "rijen", ["id", *pub, *wh, "soort"], case["table"])
+    write_table(project, "rijen", ["id", *pub, *wh, "soort", "getal"], case["table"])
+    write_table(project, "kinderen", ["id", "ouder"], case["children"])
     write_table(project, "personen", ["persoon", "gebied", "soort"], case["persons"])
     po = "".join(f"      - [def:opmerking, $({c}), nl~lang]\n" for c in pub)
+    join = "{mapping: rij, condition: {function: equal, parameters: [[str1, $(ouder)], [str2, $(id)]]}}"
     body = f"""
 sources:
   rijen: [data/rijen.csv~csv]
+  kinderen: [data/kinderen.csv~csv]
   personen: [data/personen.csv~csv]
 mappings:
   rij:
@@ -69,7 +128,21 @@ mappings:
       - [a, def:Boom]
       - [def:identificatie, $(id)]
       - [def:soort, $(soort), nl~lang]
+      - [def:aantal, $(getal), xsd:integer]
 {po}
+  kind:
+    sources: kinderen
+    s: id:kind/$(id)
+    po:
+      - [a, def:Afvalcontainer]
+      - [def:identificatie, $(id)]
+      - [def:ligtInBuurt, id:rij/$(ouder)~iri]
+      - [def:omvat, {join}]
+  bijlage:
+    sources: kinderen
+    s: id:rij/$(ouder)/bijlage/$(id)
+    po:
+      - [a, def:Afvalcontainer]
   telling:
     sources: personen
     s: id:telling/$(gebied)/$(soort)
@@ -85,7 +158,7 @@ policy:
   withheld:
 {withheld or "    []"}
   rows:
-    - {{where: {{column: soort, equals: geheim}}, source: rijen, {ENTRY}}}
+    - {{where: {condition}, source: rijen, {ENTRY}}}
   aggregate:
     - {{source: personen, by: [gebied, soort], threshold: {case["threshold"]}, totals: {{soort: totaal}}, {ENTRY}}}
 """
@@ -93,46 +166,250 @@ policy:
         policy = policy.replace("  withheld:\n    []\n", "")
     write_mapping(project, "proef", body, policy)
     width = 1 + case["published"]
-    secrets = {cell for row in case["table"] for cell in row[width:-1]}
-    secrets |= {cell for row in case["table"] if row[-1] == "geheim" for cell in row[:-1]}
+    secrets = {cell for row in case["table"] for cell in row[width:-2]}
+    secrets |= {cell for row in case["table"] if row[-2] != "open" for cell in row[:-1]}
     secrets |= {person[0] for person in case["persons"]}
+    secrets |= set(listed)
+    # Checksums of files with withheld content (kinderen holds keys of withheld rows), and of the mapping.
+    files = [project / "data" / f"{name}.csv" for name in ("rijen", "kinderen", "personen")]
+    files.append(project / "mappings" / "proef.yml")
+    secrets |= {hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
     return secrets
 
 
 def counts(url: str) -> list[int]:
-    query = "SELECT ?n WHERE { ?s <https://data.groningen.nl/def/aantal> ?n }"
+    query = (
+        "SELECT ?n WHERE { ?s <https://data.groningen.nl/def/aantal> ?n . "
+        "?s a <https://data.groningen.nl/def/Bevolkingsaantal> }"
+    )
     response = requests.get(url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30)
     return [int(line) for line in response.text.splitlines()[1:] if line.strip()]
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def releases(url: str) -> list[tuple[str, str]]:
+    """The release history in every form: it names source files and their checksums."""
+    found = []
+    for form in ("ttl", "jsonld", "nt"):
+        response = requests.get(url + "/releases", params={"format": form}, timeout=30)
+        found.append((f"GET /releases?format={form}", response.text))
+    html = requests.get(url + "/releases", headers={"Accept": "text/html"}, timeout=30)
+    return [*found, ("GET /releases (html)", html.text)]
+
+
+def searches(url: str, words: list[str]) -> list[tuple[str, str]]:
+    """The search page asked for withheld words (less the echo of the question itself), and the metrics page."""
+    probe = "tkzzzzzzzzzz"
+    echoes = requests.get(url + "/search", params={"q": probe}, timeout=30).text.count(probe)
+    found = []
+    for word in words:
+        page = requests.get(url + "/search", params={"q": word}, timeout=30).text
+        found.append((f"GET /search?q={word} (less {echoes} echo)", page.replace(word, "", echoes)))
+    return [*found, ("GET /metrics", requests.get(url + "/metrics", timeout=30).text)]
+
+
+@SETTINGS
 @given(cases())
 def test_no_withheld_value_reaches_any_surface(case: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = new_project(Path(tmp) / "project")
         secrets = write_case(project, case)
         home = Path(tmp) / "home"
-        built = subprocess.run(
-            [sys.executable, "-m", "service.cli", "--project", str(project), "--home", str(home), "build"],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=300,
-        )
+        built = run_build(project, home)
         assert built.returncode == 0, built.stdout + built.stderr
         live = Settings(project=project, home=home)
         served = serve(live, workers=1)
         try:
             surfaces = every_surface(live, served.url, ["proef"], ("build output", built.stdout + built.stderr))
+            surfaces += releases(served.url)
+            surfaces += searches(served.url, [w for w in sorted(secrets) if w.startswith("tk")][:5] + case["kinds"])
             published_counts = counts(served.url)
+            withheld_ids = [row[0] for row in case["table"] if row[-2] != "open"]
+            statuses = {
+                requests.get(f"{served.url}/doc/rij/{i}{form}", timeout=30).status_code
+                for i in withheld_ids
+                for form in ("", ".ttl")
+            }
         finally:
             served.process.terminate()
             logs = served.process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
             stop(served)
         surfaces.append(("server log", logs))
         assert leaks(surfaces, secrets) == []
+        assert statuses <= {404, 410}, "a withheld row's IRI must not dereference"
         assert all(n >= case["threshold"] for n in published_counts), "a count below the threshold was published"
-        kept = [row for row in case["table"] if row[-1] == "open"]
+        kept = [row for row in case["table"] if row[-2] == "open"]
         assert all(any(row[0] in text for _, text in surfaces) for row in kept), "published rows must be found"
+        assert all(any(child[0] in text for _, text in surfaces) for child in case["children"])
         pages_read = [where for where, _ in surfaces if where.startswith("GET /doc/")]
         assert len(pages_read) >= len(kept), "every published resource's document must be read"
+
+
+# -- personal data in a published column, in every written form -----------------------------------
+
+
+@st.composite
+def bsns(draw: st.DrawFn) -> str:
+    """A valid BSN: eight digits and the check digit the elfproef needs (none when it would be 10)."""
+    head = draw(st.lists(st.integers(0, 9), min_size=8, max_size=8))
+    check = sum(d * w for d, w in zip(head, range(9, 1, -1), strict=True)) % 11
+    if check == 10 or not any(head):
+        head, check = [1, 1, 1, 2, 2, 2, 3, 3], 3
+    return "".join(map(str, head)) + str(check)
+
+
+@st.composite
+def ibans(draw: st.DrawFn) -> str:
+    bank = draw(st.sampled_from(["ABNA", "RABO", "INGB", "TRIO"]))
+    account = "".join(map(str, draw(st.lists(st.integers(0, 9), min_size=10, max_size=10))))
+    number = int("".join(str(int(c, 36)) for c in bank + account + "NL00"))
+    return f"NL{98 - number % 97:02d}{bank}{account}"
+
+
+@st.composite
+def eight_digit_bsns(draw: st.DrawFn) -> str:
+    """A BSN with a leading zero as a spreadsheet writes it: eight digits, not a date."""
+    head = draw(st.lists(st.integers(0, 9), min_size=7, max_size=7).filter(lambda h: h[0] != 0))
+    check = sum(d * w for d, w in zip(head, range(8, 1, -1), strict=True)) % 11
+    value = "".join(map(str, head)) + str(check)
+    if check == 10 or _reads_as_date(value):
+        return "12345672"
+    return value
+
+
+def _reads_as_date(digits: str) -> bool:
+    for year, month, day in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
+        if 1800 <= int(year) <= 2200 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return True
+    return False
+
+
+def _phone_digits(draw: st.DrawFn) -> list[str]:
+    return [str(d) for d in draw(st.lists(st.integers(0, 9), min_size=8, max_size=8))]
+
+
+@st.composite
+def personal_data(draw: st.DrawFn) -> tuple[str, str, str]:
+    """(kind, the value as written, "integer" when it sits in a column typed as a number)."""
+    form = draw(
+        st.sampled_from(
+            [
+                *("bsn", "bsn dots", "bsn 3-2-4", "bsn eight", "bsn float"),
+                *("mobile", "landline", "mobile dots", "iban", "at"),
+            ]
+        )
+    )
+    if form.startswith("bsn"):
+        bsn = draw(bsns())
+        if form == "bsn eight":
+            return "bsn", draw(eight_digit_bsns()), "integer"
+        written = {
+            "bsn": bsn,
+            "bsn dots": f"{bsn[:3]}.{bsn[3:6]}.{bsn[6:]}",
+            "bsn 3-2-4": f"{bsn[:3]} {bsn[3:5]} {bsn[5:]}",
+            "bsn float": f"{bsn}.0",
+        }[form]
+        return "bsn", written, "integer" if form == "bsn float" else "text"
+    d = _phone_digits(draw)
+    if form == "mobile":
+        return "phone", f"06 - {''.join(d[:2])} {''.join(d[2:4])} {''.join(d[4:6])} {''.join(d[6:])}", "text"
+    if form == "landline":
+        return "phone", f"(050) {''.join(d[:3])} {''.join(d[3:5])} {''.join(d[5:7])}", "text"
+    if form == "mobile dots":
+        return "phone", f"06.{''.join(d[:2])}.{''.join(d[2:4])}.{''.join(d[4:6])}.{''.join(d[6:])}", "text"
+    if form == "iban":
+        iban = draw(ibans())
+        return "iban", "-".join(iban[i : i + 4] for i in range(0, len(iban), 4)), "text"
+    name = draw(TOKEN)
+    return "email", f"j.{name} [at] example.nl", "text"
+
+
+@SETTINGS
+@given(personal_data(), st.booleans(), st.integers(2, 6))
+def test_personal_data_in_any_written_form_stops_the_build(found: tuple[str, str, str], free: bool, row: int) -> None:
+    kind, value, typed = found
+    label = {"bsn": "a BSN", "phone": "a Dutch phone number", "iban": "an IBAN", "email": "an e-mail address"}[kind]
+    text = f"graag contact: {value}, dank" if free and typed == "text" else value
+    cells = [[f"R{i}", "12" if typed == "integer" else "geen bijzonderheden"] for i in range(1, 8)]
+    cells[row - 2][1] = text
+    datatype = ", xsd:integer" if typed == "integer" else ", nl~lang"
+    with tempfile.TemporaryDirectory() as tmp:
+        project = new_project(Path(tmp) / "project")
+        write_table(project, "rijen", ["id", "veld"], cells)
+        body = f"""
+sources:
+  rijen: [data/rijen.csv~csv]
+mappings:
+  rij:
+    sources: rijen
+    s: id:rij/$(id)
+    po:
+      - [a, def:Boom]
+      - [def:{"aantal" if typed == "integer" else "opmerking"}, $(veld){datatype}]
+"""
+        write_mapping(project, "proef", body)
+        built = run_build(project, Path(tmp) / "home")
+        output = built.stdout + built.stderr
+        reports = "".join(p.read_text() for p in (Path(tmp) / "home").rglob("*.json*"))
+        assert built.returncode != 0, f"{value!r} ({kind}) was published"
+        assert f"row {row}, column 'veld': {label}" in " ".join(output.split()), output
+        assert value not in output + reports
+
+
+# -- two aggregates of one source -----------------------------------------------------------------
+
+
+@st.composite
+def populations(draw: st.DrawFn) -> dict:
+    wijken = []
+    for w in range(draw(st.integers(1, 3))):
+        wijken.append((f"W{w}", draw(st.integers(0, 8)), draw(st.integers(0, 20))))
+    return {"wijken": wijken, "threshold": draw(st.integers(3, 6))}
+
+
+def _pair(project: Path, case: dict) -> None:
+    people = [[f"P{w}-{i}", wijk, "X"] for w, (wijk, x, _) in enumerate(case["wijken"]) for i in range(x)]
+    people += [[f"Q{w}-{i}", wijk, "Y"] for w, (wijk, _, y) in enumerate(case["wijken"]) for i in range(y)]
+    write_table(project, "personen", ["persoon", "wijk", "categorie"], people or [["P", "W0", "Y"]])
+    aggregate = f"    - {{source: personen, by: [wijk], threshold: {case['threshold']}, {ENTRY}}}\n"
+    without_x = f"  rows:\n    - {{where: {{column: categorie, equals: X}}, {ENTRY}}}\n"
+    for slug, extra in (("per-wijk", ""), ("zonder-x", without_x)):
+        body = f"""
+sources:
+  personen: [data/personen.csv~csv]
+mappings:
+  telling:
+    sources: personen
+    s: id:{slug}/$(wijk)
+    po:
+      - [a, def:Bevolkingsaantal]
+      - [def:cbsCode, $(wijk)]
+      - [def:aantal, $(aantal), xsd:integer]
+"""
+        write_mapping(project, slug, body, "policy:\n  aggregate:\n" + aggregate + extra)
+
+
+@SETTINGS
+@given(populations())
+def test_two_aggregates_of_one_source_never_subtract_into_a_small_count(case: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = new_project(Path(tmp) / "project")
+        _pair(project, case)
+        home = Path(tmp) / "home"
+        built = run_build(project, home)
+        output = built.stdout + built.stderr
+        if built.returncode != 0:
+            assert "'per-wijk'" in output and "'zonder-x'" in output and "under" in output, output
+            return
+        served = serve(Settings(project=project, home=home), workers=1)
+        try:
+            query = "SELECT ?s ?n WHERE { ?s <https://data.groningen.nl/def/aantal> ?n }"
+            response = requests.get(
+                served.url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30
+            )
+        finally:
+            stop(served)
+        published = dict(line.rsplit(",", 1) for line in response.text.splitlines()[1:] if line.strip())
+        for wijk, _, _ in case["wijken"]:
+            a, b = published.get(f"{ID}per-wijk/{wijk}"), published.get(f"{ID}zonder-x/{wijk}")
+            if a and b:
+                assert not 0 < int(a) - int(b) < case["threshold"], f"{wijk}: {a} - {b} is a small count"

@@ -362,23 +362,25 @@ def _mapping_entry(mapping: DatasetMapping) -> dict[str, str]:
 
 
 def _source_entry(
-    mapping: DatasetMapping, source: Source, settings: Settings, published: dict[tuple[str, str], str | None]
+    mapping: DatasetMapping, source: Source, settings: Settings, published: dict[tuple[str, str], dict[str, Any]]
 ) -> dict[str, Any]:
     """A source file, with its checksum only when it is published as it is (nothing withheld from it).
 
     A checksum of a file with withheld content would confirm a guessed file, and show when only withheld
-    content changed; such a source records the checksum of what was published from it instead.
+    content changed; such a source records the checksum of what was published from it instead. A table
+    whose links to withheld rows were left out holds their keys: it is not published as it is either.
     """
     project = settings.project
     file = str(source.path.relative_to(project)) if source.path.is_relative_to(project) else source.path.name
     policy = mapping.policy
     if policy.dataset is not None:
         return {"file": file}
-    if policy.withheld_columns(source) or policy.row_conditions(source) or policy.aggregation(source):
+    table = published.get((mapping.slug, file), {})
+    withheld = policy.withheld_columns(source) or policy.row_conditions(source) or policy.aggregation(source)
+    if withheld or table.get("withheld_links"):
         entry: dict[str, Any] = {"file": file}
-        digest = published.get((mapping.slug, file))
-        if digest:
-            entry["published_sha256"] = digest
+        if table.get("published_sha256"):
+            entry["published_sha256"] = table["published_sha256"]
         return entry
     return {"file": file, "sha256": _sha256(source.path), "bytes": source.path.stat().st_size}
 
@@ -393,7 +395,7 @@ def _manifest(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     datasets = {}
-    published = {(t["dataset"], t["file"]): t.get("published_sha256") for t in tables}
+    published = {(t["dataset"], t["file"]): t for t in tables}
     for mapping in prepared.mappings:
         datasets[mapping.slug] = {
             "graph": settings.graph_base + mapping.slug,

@@ -22,9 +22,11 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![
 #: "j.jansen [at] example.nl", "j.jansen(at)example(dot)nl": an address written so a robot would not read it.
 _AT = re.compile(r"\s*[\[({]\s*at\s*[\])}]\s*", re.IGNORECASE)
 _DOT = re.compile(r"\s*[\[({]\s*(?:dot|punt)\s*[\])}]\s*", re.IGNORECASE)
-#: Nine digits, on their own or in two to four groups with one separator: 111222333, 111.222.333, 111 22 2333.
+#: Nine digits, on their own or in two to four groups with one separator: 111222333, 111.222.333, 111 22 2333,
+#: and as a number with a zero fraction (111222333.0), as a spreadsheet or a decimal column writes it.
 _NINE_DIGITS = re.compile(
-    r"(?<![\d.,])(?<!\d[ -])(?:\d{9}|\d{2,4}(?P<sep>[ .-])\d{2,4}(?:(?P=sep)\d{1,4}){0,2})(?!\d|[.,-]\d| \d)"
+    r"(?<![\d.,])(?<!\d[ -])(?P<digits>\d{9}|\d{2,4}(?P<sep>[ .-])\d{2,4}(?:(?P=sep)\d{1,4}){0,2})"
+    r"(?:[.,]0+)?(?!\d|[.,-]\d| \d)"
 )
 #: A cell that is only eight digits: a BSN whose leading zero a spreadsheet dropped.
 _EIGHT_DIGITS = re.compile(r"\s*(\d{8})(?:\.0+)?\s*")
@@ -119,7 +121,7 @@ def elfproef(digits: str) -> bool:
 
 def _nine_digits(value: str) -> bool:
     """Nine digits (grouped or not) that pass the elfproef, or a cell of eight that would with its leading zero."""
-    if any(elfproef(re.sub(r"\D", "", m.group())) for m in _NINE_DIGITS.finditer(value)):
+    if any(elfproef(re.sub(r"\D", "", m.group("digits"))) for m in _NINE_DIGITS.finditer(value)):
         return True
     eight = _EIGHT_DIGITS.fullmatch(value)
     return eight is not None and not _is_date(eight.group(1)) and elfproef("0" + eight.group(1))

@@ -31,6 +31,7 @@ from service.policy.scanner import _SEARCHES, Scanner, elfproef, iban_valid, kin
         ("111.222.333", "bsn"),
         ("BSN 111 22 2333 van de aanvrager", "bsn"),
         ("1112.22.333", "bsn"),
+        ("111222333.0", "bsn"),  # as a decimal column publishes it
         ("12345672", "bsn"),  # 012345672 after a spreadsheet dropped the leading zero
         ("06 - 12 34 56 78", "phone"),
         ("bel (050) 367 89 11 op werkdagen", "phone"),
