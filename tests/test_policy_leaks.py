@@ -28,6 +28,7 @@ from service.config import Settings
 from .conftest import REPO, serve, stop
 from .support.surfaces import every_surface, leaks
 from .support.tinyproject import new_project, write_mapping, write_table
+from .test_policy_differencing import telling
 
 pytestmark = pytest.mark.slow
 
@@ -373,19 +374,7 @@ def _pair(project: Path, case: dict) -> None:
     aggregate = f"    - {{source: personen, by: [wijk], threshold: {case['threshold']}, {ENTRY}}}\n"
     without_x = f"  rows:\n    - {{where: {{column: categorie, equals: X}}, {ENTRY}}}\n"
     for slug, extra in (("per-wijk", ""), ("zonder-x", without_x)):
-        body = f"""
-sources:
-  personen: [data/personen.csv~csv]
-mappings:
-  telling:
-    sources: personen
-    s: id:{slug}/$(wijk)
-    po:
-      - [a, def:Bevolkingsaantal]
-      - [def:cbsCode, $(wijk)]
-      - [def:aantal, $(aantal), xsd:integer]
-"""
-        write_mapping(project, slug, body, "policy:\n  aggregate:\n" + aggregate + extra)
+        write_mapping(project, slug, telling(slug), "policy:\n  aggregate:\n" + aggregate + extra)
 
 
 @SETTINGS

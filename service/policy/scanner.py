@@ -53,7 +53,7 @@ _IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES"
 #: What each kind's search looks for in a whole column: loose, and starting with a character class so
 #: that the regex engine skips ahead quickly; a cell a search lands in is then checked on its own.
 _SEARCHES = (
-    ("bsn", re.compile(r"\d(?:[ .-]?\d){8}|(?<![^\x00])\s*\d{8}")),
+    ("bsn", re.compile(r"(?=(?:\d[ .-]?){8}\d)(?:\d{9}|\d{2,4}([ .-])\d{2,4}\1\d)|(?<![^\x00])\s*\d{8}")),
     ("email", re.compile(r"@|[\[({]\s*at\s*[\])}]", re.IGNORECASE)),
     ("phone", re.compile(r"[0+](?:[\s().-]{0,3}\d){8}")),
     ("iban", re.compile(r"\d\d[\s-]?[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}")),
