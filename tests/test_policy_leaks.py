@@ -13,6 +13,7 @@ Three properties, each over generated projects built and served for real:
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -106,8 +107,8 @@ def _condition(case: dict) -> tuple[str, list[str]]:
     return f'{{column: soort, matches: "(?:{first}|{second})"}}', [first, second]
 
 
-def write_case(project: Path, case: dict) -> set[str]:
-    """The tables and the mapping of one case; returns every value the policy withholds."""
+def write_case(project: Path, case: dict) -> dict[str, str]:
+    """The tables and the mapping of one case; returns every value the policy withholds, and what it is."""
     condition, listed = _condition(case)
     pub = [f"pub{i}" for i in range(case["published"])]
     wh = [f"wh{i}" for i in range(case["withheld"])]
@@ -167,15 +168,26 @@ policy:
         policy = policy.replace("  withheld:\n    []\n", "")
     write_mapping(project, "proef", body, policy)
     width = 1 + case["published"]
-    secrets = {cell for row in case["table"] for cell in row[width:-2]}
-    secrets |= {cell for row in case["table"] if row[-2] != "open" for cell in row[:-1]}
-    secrets |= {person[0] for person in case["persons"]}
-    secrets |= set(listed)
+    secrets = {cell: "a withheld column's cell" for row in case["table"] for cell in row[width:-2]}
+    secrets |= {cell: "a withheld row's cell" for row in case["table"] if row[-2] != "open" for cell in row[1:-2]}
+    secrets |= {row[0]: "a withheld row's key" for row in case["table"] if row[-2] != "open"}
+    secrets |= {person[0]: "a person in an aggregated table" for person in case["persons"]}
+    secrets |= dict.fromkeys(listed, "a value a row condition lists")
     # Checksums of files with withheld content (kinderen holds keys of withheld rows), and of the mapping.
     files = [project / "data" / f"{name}.csv" for name in ("rijen", "kinderen", "personen")]
     files.append(project / "mappings" / "proef.yml")
-    secrets |= {hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    secrets |= {hashlib.sha256(path.read_bytes()).hexdigest(): f"the checksum of {path.name}" for path in files}
     return secrets
+
+
+def explain(found: list[str], secrets: dict[str, str]) -> list[str]:
+    """What kind of withheld value leaked to which surface (release files named from the release folder)."""
+    kinds = set()
+    for line in found:
+        secret, where = line.split(" in ", 1)
+        where = re.sub(r"^.*/home/(releases/[^/]+/)?", "", re.sub(r" from \d+$", "", where))
+        kinds.add(f"{secrets[secret.strip(chr(39))]} in {where}")
+    return sorted(kinds)
 
 
 def counts(url: str) -> list[int]:
@@ -235,7 +247,8 @@ def test_no_withheld_value_reaches_any_surface(case: dict) -> None:
             logs = served.process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
             stop(served)
         surfaces.append(("server log", logs))
-        assert leaks(surfaces, secrets) == []
+        found = leaks(surfaces, set(secrets))
+        assert found == [], explain(found, secrets)
         assert statuses <= {404, 410}, "a withheld row's IRI must not dereference"
         assert all(n >= case["threshold"] for n in published_counts), "a count below the threshold was published"
         kept = [row for row in case["table"] if row[-2] == "open"]

@@ -53,8 +53,10 @@ _IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES"
 #: What each kind's search looks for in a whole column: loose, and starting with a character class so
 #: that the regex engine skips ahead quickly; a cell a search lands in is then checked on its own.
 _SEARCHES = (
-    ("bsn", re.compile(r"(?=(?:\d[ .-]?){8}\d)(?:\d{9}|\d{2,4}([ .-])\d{2,4}\1\d)|(?<![^\x00])\s*\d{8}")),
-    ("email", re.compile(r"@|[\[({]\s*at\s*[\])}]", re.IGNORECASE)),
+    ("bsn", re.compile(r"\d(?<!\d\d)(?=(?:[ .-]?\d){8})(?:\d{8}|\d{1,3}([ .-])\d{2,4}\1\d)")),
+    ("bsn", re.compile(r"\x00\s*\d{8}")),  # a cell of eight digits (every cell follows a separator)
+    ("email", re.compile("@")),
+    ("email", re.compile(r"[\[({]\s*at\s*[\])}]", re.IGNORECASE)),
     ("phone", re.compile(r"[0+](?:[\s().-]{0,3}\d){8}")),
     ("iban", re.compile(r"\d\d[\s-]?[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}")),
     ("address", re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}(?![A-Za-z])")),
@@ -69,7 +71,7 @@ _CLASSES = bytes(
 _PHONE_CLASSES = bytes(ord("0") if b == ord("+") else b for b in range(256))
 _IBAN_SHAPE = re.compile(rb"00[0a]{8}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_CELL_OF_EIGHT = re.compile(rb"(?<![^\x00]) *0{8}")
+_CELL_OF_EIGHT = re.compile(rb"\x00 *0{8}")
 _OBFUSCATED_AT = re.compile(r"[\[({]\s*at\s*[\])}]", re.IGNORECASE)
 
 
@@ -77,6 +79,10 @@ def _ascii_class(match: re.Match[str]) -> str:
     """What a non-ASCII character can be to the searches: a digit (``\\d``), a space (``\\s``), or neither."""
     char = match.group()
     return "0" if char.isdecimal() else " " if char.isspace() else "."
+
+
+def _has_bracket(text: str) -> bool:
+    return "[" in text or "(" in text or "{" in text
 
 
 def possible_kinds(text: str) -> frozenset[str]:
@@ -89,9 +95,9 @@ def possible_kinds(text: str) -> frozenset[str]:
     shape = plain.encode("ascii").translate(_CLASSES)
     packed = shape.translate(_PHONE_CLASSES, b" ()-.")
     kinds = set()
-    if b"000000000" in shape.translate(None, b" .-") or _CELL_OF_EIGHT.search(shape) is not None:
+    if b"000000000" in shape.translate(None, b" .-") or _CELL_OF_EIGHT.search(b"\x00" + shape) is not None:
         kinds.add("bsn")
-    if "@" in text or _OBFUSCATED_AT.search(text) is not None:
+    if "@" in text or (_has_bracket(text) and _OBFUSCATED_AT.search(text) is not None):
         kinds.add("email")
     if b"000000000" in packed:
         kinds.add("phone")
@@ -178,10 +184,22 @@ def _without_ibans(value: str) -> str:
     return value
 
 
+def _bsn(value: str) -> bool:
+    if _NINE_DIGITS.search(value) is None and _EIGHT_DIGITS.fullmatch(value) is None:
+        return False  # the common case, decided without looking for IBANs
+    return _nine_digits(_without_ibans(value))
+
+
+def _phone(value: str) -> bool:
+    if _PHONE.search(value) is None:
+        return False
+    return any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(value)))
+
+
 _CHECKS = {
-    "bsn": lambda v: _nine_digits(_without_ibans(v)),
+    "bsn": _bsn,
     "email": _email,
-    "phone": lambda v: any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(v))),
+    "phone": _phone,
     "iban": lambda v: any(iban_valid(m.group()) for m in _IBAN.finditer(v)),
     "address": lambda v: " " in v.strip() and _ADDRESS.search(v) is not None,
 }
@@ -244,21 +262,23 @@ class Scanner:
             return
         for i, column in enumerate(columns):
             values = [r[i] for r in rows]
-            text = _SEPARATOR.join(values)
+            # A separator before every cell, the first included: a search may start at a cell's beginning.
+            text = _SEPARATOR + _SEPARATOR.join(values)
             kinds = possible_kinds(text)
             starts: list[int] | None = None
             normalise = self.normalisers.get(column)
+            seen: dict[str, set[int]] = {}
             for kind, pattern in _SEARCHES:
                 if kind not in kinds or self._allowed(kind, column):
                     continue
-                seen: set[int] = set()
+                checked = seen.setdefault(kind, set())
                 for match in pattern.finditer(text):
                     if starts is None:
-                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=0))
-                    row = bisect.bisect_right(starts, match.start()) - 1
-                    if row in seen:
+                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=1))
+                    row = bisect.bisect_right(starts, match.end() - 1) - 1
+                    if row in checked:
                         continue
-                    seen.add(row)
+                    checked.add(row)
                     if _CHECKS[kind](values[row]) or (
                         normalise is not None and _published_hit(kind, values[row], normalise)
                     ):
