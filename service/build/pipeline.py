@@ -6,7 +6,6 @@ Nothing touches the live release until every check has passed; a failure removes
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -24,7 +23,6 @@ from .. import store as stores
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
-from ..mapping.model import DatasetMapping, Source
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..policy.summary import policy_summary
@@ -32,6 +30,7 @@ from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, 
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
+from .checksums import mapping_entry, source_entry
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -48,14 +47,6 @@ class BuildResult:
     report_path: Path
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
@@ -354,37 +345,6 @@ def _check(store: Any, prepared: Prepared, settings: Settings, tables: list[dict
     return dict(sorted(graphs.items()))
 
 
-def _mapping_entry(mapping: DatasetMapping) -> dict[str, str]:
-    """The mapping file and its checksum; not the checksum when it holds the values of row conditions."""
-    if mapping.policy.rows:
-        return {"file": mapping.path.name}
-    return {"file": mapping.path.name, "sha256": _sha256(mapping.path)}
-
-
-def _source_entry(
-    mapping: DatasetMapping, source: Source, settings: Settings, published: dict[tuple[str, str], dict[str, Any]]
-) -> dict[str, Any]:
-    """A source file, with its checksum only when it is published as it is (nothing withheld from it).
-
-    A checksum of a file with withheld content would confirm a guessed file, and show when only withheld
-    content changed; such a source records the checksum of what was published from it instead. A table
-    whose links to withheld rows were left out holds their keys: it is not published as it is either.
-    """
-    project = settings.project
-    file = str(source.path.relative_to(project)) if source.path.is_relative_to(project) else source.path.name
-    policy = mapping.policy
-    if policy.dataset is not None:
-        return {"file": file}
-    table = published.get((mapping.slug, file), {})
-    withheld = policy.withheld_columns(source) or policy.row_conditions(source) or policy.aggregation(source)
-    if withheld or table.get("withheld_links"):
-        entry: dict[str, Any] = {"file": file}
-        if table.get("published_sha256"):
-            entry["published_sha256"] = table["published_sha256"]
-        return entry
-    return {"file": file, "sha256": _sha256(source.path), "bytes": source.path.stat().st_size}
-
-
 def _manifest(
     release_id: str,
     prepared: Prepared,
@@ -401,8 +361,8 @@ def _manifest(
             "graph": settings.graph_base + mapping.slug,
             "title": mapping.metadata.get("title", {}),
             "triples": graphs.get(settings.graph_base + mapping.slug, 0),
-            "mapping": _mapping_entry(mapping),
-            "sources": [_source_entry(mapping, src, settings, published) for src in mapping.sources],
+            "mapping": mapping_entry(mapping),
+            "sources": [source_entry(mapping, src, settings.project, published) for src in mapping.sources],
             "policy": policy_summary(mapping),
         }
     return {
