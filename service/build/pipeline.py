@@ -6,7 +6,6 @@ Nothing touches the live release until every check has passed; a failure removes
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,7 @@ from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, 
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
+from .checksums import mapping_entry, source_entry
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -47,14 +47,6 @@ class BuildResult:
     report_path: Path
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
@@ -270,7 +262,10 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
     options = Options(
-        graph_base=settings.graph_base, chunk_rows=settings.chunk_rows, max_bad_row_share=settings.max_bad_row_share
+        graph_base=settings.graph_base,
+        chunk_rows=settings.chunk_rows,
+        max_bad_row_share=settings.max_bad_row_share,
+        id_base=settings.id_base,
     )
     notify("stage", name="mapping (nothing is published)")
     with report_path.open("w", encoding="utf-8") as sink:
@@ -302,6 +297,7 @@ def map_one(
         graph_base=None if default_graph else settings.graph_base,
         chunk_rows=settings.chunk_rows,
         max_bad_row_share=settings.max_bad_row_share,
+        id_base=settings.id_base,
     )
     report = Report()
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
@@ -373,22 +369,14 @@ def _manifest(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     datasets = {}
+    published = {(t["dataset"], t["file"]): t for t in tables}
     for mapping in prepared.mappings:
         datasets[mapping.slug] = {
             "graph": settings.graph_base + mapping.slug,
             "title": mapping.metadata.get("title", {}),
             "triples": graphs.get(settings.graph_base + mapping.slug, 0),
-            "mapping": {"file": mapping.path.name, "sha256": _sha256(mapping.path)},
-            "sources": [
-                {
-                    "file": str(src.path.relative_to(settings.project))
-                    if src.path.is_relative_to(settings.project)
-                    else src.path.name,
-                    "sha256": _sha256(src.path),
-                    "bytes": src.path.stat().st_size,
-                }
-                for src in mapping.sources
-            ],
+            "mapping": mapping_entry(mapping),
+            "sources": [source_entry(mapping, src, settings.project, published) for src in mapping.sources],
             "policy": policy_summary(mapping),
         }
     return {

@@ -17,7 +17,8 @@ from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
 from ..mapping.yarrrml import parse_mapping
 from ..policy.decisions import constant_hits, undecided_columns
-from ..policy.guard import open_table
+from ..policy.differencing import differencing_problems
+from ..policy.guard import condition_counts, open_table
 from ..policy.register import register_graph
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
 
@@ -28,13 +29,17 @@ class Prepared:
     vocabulary: Graph
     entailment: Entailment | None
     schema_entailed: Graph = field(default_factory=Graph)
+    #: Per dataset, how many rows each row condition withholds (the register publishes the counts).
+    withheld_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def side_graphs(self, settings: Settings) -> dict[str, Graph]:
         """Graph IRI → graph of everything loaded beside the mapper's output, for the store and the dumps alike."""
         base = settings.graph_base
         graphs = {
             base + "vocab": self.vocabulary,
-            base + "register": register_graph(self.mappings, public_base=settings.public_base),
+            base + "register": register_graph(
+                self.mappings, public_base=settings.public_base, withheld_rows=self.withheld_rows
+            ),
             base + "inferred": self.schema_entailed,
         }
         return {iri: graph for iri, graph in graphs.items() if len(graph)}
@@ -77,10 +82,14 @@ def prepare(settings: Settings) -> Prepared:
     problems += concept_collisions(mappings, settings.id_base)
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems)
+    problems = differencing_problems(mappings)
+    if problems:
+        raise BuildError("aggregates of one source together reveal small counts; nothing was published", problems)
+    counts = {m.slug: condition_counts(m) for m in mappings if m.policy.rows}
     if settings.inference:
         entailment, schema_entailed = close_vocabulary(vocabulary)
-        return Prepared(mappings, vocabulary, entailment, schema_entailed)
-    return Prepared(mappings, vocabulary, None)
+        return Prepared(mappings, vocabulary, entailment, schema_entailed, counts)
+    return Prepared(mappings, vocabulary, None, withheld_rows=counts)
 
 
 def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:

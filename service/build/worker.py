@@ -29,7 +29,10 @@ def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
     project = Path(job["project"])
     entailment = Entailment(**job["entailment"]) if job.get("entailment") else None
     options = Options(
-        graph_base=job["graph_base"], chunk_rows=job["chunk_rows"], max_bad_row_share=job["max_bad_row_share"]
+        graph_base=job["graph_base"],
+        chunk_rows=job["chunk_rows"],
+        max_bad_row_share=job["max_bad_row_share"],
+        id_base=job["id_base"],
     )
     with open(job["issues_path"], "w", encoding="utf-8") as sink:
         report = Report(sink)

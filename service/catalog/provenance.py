@@ -38,12 +38,17 @@ def changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[Ch
             result.append(Change(slug, "added", triples, triples))
             continue
         mapping_changed = old.get("mapping", {}).get("sha256") != new.get("mapping", {}).get("sha256")
-        old_sources = {s["file"]: s["sha256"] for s in old.get("sources", [])}
-        sources_changed = [s["file"] for s in new.get("sources", []) if old_sources.get(s["file"]) != s["sha256"]]
+        old_sources = {s["file"]: _content(s) for s in old.get("sources", [])}
+        sources_changed = [s["file"] for s in new.get("sources", []) if old_sources.get(s["file"]) != _content(s)]
         delta = triples - int(old.get("triples", 0))
         kind = "changed" if delta or mapping_changed or sources_changed else "unchanged"
         result.append(Change(slug, kind, triples, delta, mapping_changed, sources_changed))
     return result
+
+
+def _content(source: dict[str, Any]) -> str | None:
+    """What says a source changed: its file's checksum, or, when content is withheld, that of what was published."""
+    return source.get("sha256") or source.get("published_sha256")
 
 
 def _checksum(g: Graph, node: URIRef, sha256: str) -> None:
@@ -88,14 +93,16 @@ def history_graph(base: str, manifests: list[dict[str, Any]]) -> Graph:
                 used = URIRef(f"{base}/id/release/{rid}/mapping/{slug}")
                 g.add((used, RDF.type, PROV.Entity))
                 g.add((used, RDFS.label, Literal(f"mappings/{mapping['file']}")))
-                _checksum(g, used, mapping["sha256"])
+                if "sha256" in mapping:
+                    _checksum(g, used, mapping["sha256"])
                 g.add((graph, PROV.wasDerivedFrom, used))
                 g.add((activity, PROV.used, used))
             for i, source in enumerate(data.get("sources", []), start=1):
                 used = URIRef(f"{base}/id/release/{rid}/bron/{slug}/{i}")
                 g.add((used, RDF.type, PROV.Entity))
                 g.add((used, RDFS.label, Literal(source["file"])))
-                _checksum(g, used, source["sha256"])
+                if "sha256" in source:  # only a source published as it is: see the build's manifest
+                    _checksum(g, used, source["sha256"])
                 g.add((graph, PROV.wasDerivedFrom, used))
                 g.add((activity, PROV.used, used))
         previous = release

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from ..errors import SourceError
 from ..policy.guard import AggregatedTable, open_table
+from ..policy.links import WithheldIris, withheld_iris
 from ..policy.scanner import PersonalDataFound, Scanner
+from .builders import inline_of
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
 from .model import DatasetMapping
@@ -28,6 +30,8 @@ class Options:
     max_bad_row_share: float = 0.05
     #: Tables with fewer rows than this are never failed for their share of bad rows.
     min_rows_for_share: int = 20
+    #: Where subjects are minted ({id_base}{concept}/…): a withheld dataset's concepts are never published.
+    id_base: str | None = None
 
 
 def materialize(
@@ -39,10 +43,11 @@ def materialize(
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
     """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given."""
+    withheld = withheld_iris(mappings, id_base=options.id_base, graph_base=options.graph_base)
     for mapping in mappings:
         if mapping.policy.dataset is not None:
-            continue  # withheld as a whole: not a row is read, only its register entry and catalogue record exist
-        yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress)
+            continue  # withheld as a whole: nothing is mapped, only its register entry and catalogue record exist
+        yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress, withheld)
 
 
 def _materialize_dataset(
@@ -51,6 +56,7 @@ def _materialize_dataset(
     report: Report,
     entailment: Entailment,
     progress: Progress | None,
+    withheld: WithheldIris,
 ) -> Iterator[bytes]:
     cursor = Cursor()
     plans = plan_dataset(mapping, cursor=cursor, entailment=entailment, graph_base=options.graph_base)
@@ -59,7 +65,7 @@ def _materialize_dataset(
             _fill_join_index(mapping, join, options, cursor)
     for plan in plans:
         stats = report.table(mapping.slug, _rel(plan, mapping))
-        yield from _materialize_table(mapping, plan, stats, options, report, cursor, progress)
+        yield from _materialize_table(mapping, plan, stats, options, report, cursor, progress, withheld)
         if stats.rows >= options.min_rows_for_share and stats.bad_row_share > options.max_bad_row_share:
             raise SourceError(
                 plan.source.path,
@@ -127,6 +133,17 @@ def _derive(
     return [row + extra for row, extra in zip(rows, zip(*results, strict=True), strict=True)]
 
 
+def _normalisers(plan: SourcePlan) -> dict[str, Callable[[str], str | None]]:
+    """Per column published as a typed literal, how its value is written: the scanner checks that form too."""
+    found: dict[str, Callable[[str], str | None]] = {}
+    for mp in plan.maps:
+        for build in [b for _, b in mp.simple] + [e.build for e in mp.emitters if e.build is not None]:
+            inline = inline_of(build)
+            if inline is not None and inline.kind == "typed" and inline.normalize is not None:
+                found.setdefault(inline.name, inline.normalize)
+    return found
+
+
 def _materialize_table(
     mapping: DatasetMapping,
     plan: SourcePlan,
@@ -135,6 +152,7 @@ def _materialize_table(
     report: Report,
     cursor: Cursor,
     progress: Progress | None,
+    withheld: WithheldIris,
 ) -> Iterator[bytes]:
     dialect = plan.source.dialect
     ginf = plan.inferred_end
@@ -157,7 +175,7 @@ def _materialize_table(
             stats,
         )
 
-    scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow)
+    scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow, normalisers=_normalisers(plan))
     stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
     with open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
@@ -196,11 +214,18 @@ def _materialize_table(
                 stats.empty.update(cursor.empties)
                 cursor.empties.clear()
             text = "".join(out)
+            dropped = 0
+            if withheld:
+                text, dropped = withheld.filter(text)
+                stats.withheld_links += dropped
             # Each append is one line, but a constant tail holds several: count them without scanning the text.
             lines = len(out) + sum(
                 n * (len(mp.constant_tail) - 1) for n, mp in zip(subjects, maps, strict=True) if mp.constant_tail
             )
-            if not may_infer:
+            if dropped:
+                lines = text.count("\n")
+                inferred = text.count(ginf) if ginf != plan.end else 0
+            elif not may_infer:
                 inferred = 0
             elif any(mp.emitters for mp in maps):
                 inferred = text.count(ginf)
@@ -212,7 +237,9 @@ def _materialize_table(
             stats.inferred += inferred
             if progress is not None:
                 progress(stats.dataset, len(rows))
-            yield text.encode("utf-8")
+            data = text.encode("utf-8")
+            stats.digest.update(data)
+            yield data
         stats.withheld_rows = table.withheld_rows
         if isinstance(table, AggregatedTable):
             stats.suppressed_cells = table.suppressed

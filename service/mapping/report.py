@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,10 @@ class TableStats:
     withheld_columns: list[str] = field(default_factory=list)
     withheld_rows: int = 0
     suppressed_cells: int = 0
+    #: Lines left out because they name an IRI minted from a withheld row's key (or a withheld dataset's).
+    withheld_links: int = 0
+    #: SHA-256 of the N-Quads mapped from the table: a checksum of what is published, not of the file.
+    digest: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
     @property
     def bad_row_share(self) -> float:
@@ -56,6 +61,8 @@ class TableStats:
             "withheld_columns": self.withheld_columns,
             "withheld_rows": self.withheld_rows,
             "suppressed_cells": self.suppressed_cells,
+            "withheld_links": self.withheld_links,
+            "published_sha256": self.digest.hexdigest(),
         }
 
 

@@ -69,6 +69,17 @@ class FilteredTable:
                 kept_numbers.append(number)
             yield kept_rows, kept_numbers, malformed
 
+    def withheld_chunks(self, columns: list[str], size: int) -> Iterator[Chunk]:
+        """Only the rows a condition withholds: for the guards that keep links to them from being published."""
+        read = list(columns) + [c.column for c in self.conditions if c.column not in columns]
+        tests = [(read.index(c.column), matcher(c)) for c in self.conditions]
+        width = len(columns)
+        for rows, numbers, malformed in self.table.chunks(read, size):
+            picked = [
+                (row[:width], n) for row, n in zip(rows, numbers, strict=True) if any(t(row[i]) for i, t in tests)
+            ]
+            yield [r for r, _ in picked], [n for _, n in picked], malformed
+
 
 class AggregatedTable:
     """A person-level (or count) source read as counts per cell of ``by``, protected before anything sees them."""
@@ -146,6 +157,30 @@ class AggregatedTable:
         for start in range(0, len(self.rows), size):
             block = self.rows[start : start + size]
             yield [tuple(r[i] for i in indexes) for r in block], list(range(start + 2, start + 2 + len(block))), []
+
+
+def condition_counts(mapping: DatasetMapping) -> tuple[int, ...]:
+    """Per row condition of the policy, how many rows of the tables it applies to meet it: for the register."""
+    counts = [0] * len(mapping.policy.rows)
+    if mapping.policy.dataset is not None:
+        return tuple(counts)
+    for source in mapping.sources:
+        with Table(source) as table:
+            tests = [
+                (i, table.columns.index(r.column), matcher(r))
+                for i, r in enumerate(mapping.policy.rows)
+                if r.applies_to(source) and r.column in table.columns
+            ]
+            if not tests:
+                continue
+            read = list(dict.fromkeys(table.columns[k] for _, k, _ in tests))
+            where = [(i, read.index(table.columns[k]), test) for i, k, test in tests]
+            for rows, _numbers, _malformed in table.chunks(read, 65536):
+                for row in rows:
+                    for i, k, test in where:
+                        if test(row[k]):
+                            counts[i] += 1
+    return tuple(counts)
 
 
 def open_table(source: Source, mapping: DatasetMapping) -> FilteredTable | AggregatedTable:

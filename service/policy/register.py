@@ -23,8 +23,13 @@ def ground_iri(public_base: str, code: str) -> URIRef:
     return URIRef(f"{public_base}/def/woo/{GROUNDS[code].slug}")
 
 
-def register_graph(mappings: Iterable[DatasetMapping], *, public_base: str) -> Graph:
-    """Every dataset's exceptions, and a link from each rights statement to the grounds it names."""
+def register_graph(
+    mappings: Iterable[DatasetMapping], *, public_base: str, withheld_rows: dict[str, tuple[int, ...]] | None = None
+) -> Graph:
+    """Every dataset's exceptions, and a link from each rights statement to the grounds it names.
+
+    ``withheld_rows`` gives, per dataset, how many rows each of its row conditions withholds.
+    """
     g = Graph()
     defs = Namespace(f"{public_base}/def/")
     g.bind("def", defs)
@@ -34,7 +39,7 @@ def register_graph(mappings: Iterable[DatasetMapping], *, public_base: str) -> G
     g.add((register, RDFS.label, Literal("Register van uitzonderingen", lang="nl")))
     g.add((register, RDFS.label, Literal("Register of exceptions", lang="en")))
     for mapping in mappings:
-        _dataset(g, defs, register, mapping, public_base)
+        _dataset(g, defs, register, mapping, public_base, (withheld_rows or {}).get(mapping.slug))
     return g
 
 
@@ -51,7 +56,14 @@ def _entry(
     return iri
 
 
-def _dataset(g: Graph, defs: Namespace, register: URIRef, mapping: DatasetMapping, public_base: str) -> None:
+def _dataset(
+    g: Graph,
+    defs: Namespace,
+    register: URIRef,
+    mapping: DatasetMapping,
+    public_base: str,
+    counts: tuple[int, ...] | None,
+) -> None:
     slug = mapping.slug
     dataset = URIRef(f"{public_base}/id/dataset/{slug}")
     base = f"{public_base}/id/uitzondering/{slug}"
@@ -81,8 +93,15 @@ def _dataset(g: Graph, defs: Namespace, register: URIRef, mapping: DatasetMappin
             g.add((iri, defs.bronbestand, Literal(r.source)))
         for lang in ("nl", "en"):
             g.add((iri, defs.voorwaarde, Literal(condition_text(r, lang), lang=lang)))
-        g.add((iri, RDFS.label, Literal(f"Rijen waarin {condition_text(r, 'nl')} niet gepubliceerd", lang="nl")))
-        g.add((iri, RDFS.label, Literal(f"Rows where {condition_text(r, 'en')} not published", lang="en")))
+        nl, en = f"Rijen waarin {condition_text(r, 'nl')}, niet gepubliceerd", f"Rows where {condition_text(r, 'en')}"
+        if counts is not None:
+            g.add((iri, defs.aantalRijen, Literal(counts[i - 1], datatype=XSD.integer)))
+            nl += f" ({counts[i - 1]} {'rij' if counts[i - 1] == 1 else 'rijen'})"
+            en += f", not published ({counts[i - 1]} {'row' if counts[i - 1] == 1 else 'rows'})"
+        else:
+            en += ", not published"
+        g.add((iri, RDFS.label, Literal(nl, lang="nl")))
+        g.add((iri, RDFS.label, Literal(en, lang="en")))
     for a in policy.aggregates:
         iri = URIRef(f"{base}/aggregatie/{quote(a.source, safe='')}")
         _entry(g, defs, dataset, iri, "Aggregatie", a, public_base)

@@ -42,9 +42,9 @@ def describe_exceptions(policy: Policy, lang: str) -> list[str]:
         parts.append(f"{what} ({_art(w.ground, lang)})")
     for r in policy.rows:
         what = (
-            f"rijen waarin {condition_text(r, 'nl')} niet gepubliceerd"
+            f"rijen waarin {condition_text(r, 'nl')}, niet gepubliceerd"
             if nl
-            else (f"rows where {condition_text(r, 'en')} not published")
+            else (f"rows where {condition_text(r, 'en')}, not published")
         )
         parts.append(f"{what} ({_art(r.ground, lang)})")
     for a in policy.aggregates:
@@ -60,14 +60,19 @@ def describe_exceptions(policy: Policy, lang: str) -> list[str]:
 
 
 def condition_text(condition: object, lang: str) -> str:
-    """A row condition in words, e.g. "soort is 'vrouwenopvang'"."""
-    column, operator, values = condition.column, condition.operator, condition.values  # type: ignore[attr-defined]
-    quoted = ", ".join(f"'{v}'" for v in values)
+    """A row condition in words, without its values: they name what is withheld, so they are never published."""
+    column, operator = condition.column, condition.operator  # type: ignore[attr-defined]
     if operator == "matches":
-        return f"{column} voldoet aan /{values[0]}/" if lang == "nl" else f"{column} matches /{values[0]}/"
-    if len(values) == 1:
-        return f"{column} is {quoted}"
-    return f"{column} is een van {quoted}" if lang == "nl" else f"{column} is one of {quoted}"
+        return (
+            f"kolom '{column}' voldoet aan een uitgezonderd patroon"
+            if lang == "nl"
+            else f"column '{column}' matches a withheld pattern"
+        )
+    return (
+        f"kolom '{column}' een van de uitgezonderde waarden heeft"
+        if lang == "nl"
+        else f"column '{column}' has one of the withheld values"
+    )
 
 
 def dataset_rights(mapping: DatasetMapping) -> Rights:

@@ -7,9 +7,10 @@ A hit never carries the value itself: the report, the log and the error name whe
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import OpenbaarError
@@ -18,14 +19,28 @@ from ..mapping.model import Allowance
 #: Cells of a column are joined with a character no pattern matches or spans, and searched at once.
 _SEPARATOR = "\x00"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{9}(?![\d]|[.,]\d)")
+#: "j.jansen [at] example.nl", "j.jansen(at)example(dot)nl": an address written so a robot would not read it.
+_AT = re.compile(r"\s*[\[({]\s*at\s*[\])}]\s*", re.IGNORECASE)
+_DOT = re.compile(r"\s*[\[({]\s*(?:dot|punt)\s*[\])}]\s*", re.IGNORECASE)
+#: Nine digits, on their own or in two to four groups with one separator: 111222333, 111.222.333, 111 22 2333,
+#: and as a number with a zero fraction (111222333.0), as a spreadsheet or a decimal column writes it.
+_NINE_DIGITS = re.compile(
+    r"(?<![\d.,])(?<!\d[ -])(?P<digits>\d{9}|\d{2,4}(?P<sep>[ .-])\d{2,4}(?:(?P=sep)\d{1,4}){0,2})"
+    r"(?:[.,]0+)?(?!\d|[.,-]\d| \d)"
+)
+#: A cell that is only eight digits: a BSN whose leading zero a spreadsheet dropped.
+_EIGHT_DIGITS = re.compile(r"\s*(\d{8})(?:\.0+)?\s*")
+#: Between the digits of a phone number: a space, or a hyphen or dot with spaces around it or not.
+_PHONE_SEP = r"(?:\s?[-.]\s?|\s)"
 #: A phone number is not glued to letters or digits, nor to a code such as "PRD-" or "-NL".
 _PHONE = re.compile(
-    r"(?<![\w+/.-])(?<![A-Za-z0-9]-)(?P<number>(?:\+31|0031|0)[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9})"
+    rf"(?<![\w+/.-])(?<![A-Za-z0-9]-)(?P<number>(?:\+31|0031|\(0\d{{1,3}}\)|0){_PHONE_SEP}?(?:\(0\){_PHONE_SEP}?)?"
+    rf"\d(?:{_PHONE_SEP}?\d){{5,9}})"
     r"(?![\w/]|[.-]\w)"
 )
 _IBAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.IGNORECASE
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[\s-]?[A-Z0-9]{4}){2,7}(?:[\s-]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
+    re.IGNORECASE,
 )
 _POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}"
 _HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z]\b|\s?-\s?\d{1,4})?"
@@ -38,10 +53,12 @@ _IBAN_LENGTH = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES"
 #: What each kind's search looks for in a whole column: loose, and starting with a character class so
 #: that the regex engine skips ahead quickly; a cell a search lands in is then checked on its own.
 _SEARCHES = (
-    ("bsn", re.compile(r"\d{9}")),
+    ("bsn", re.compile(r"\d(?<!\d\d)(?=(?:[ .-]?\d){8})(?:\d{8}|\d{1,3}([ .-])\d{2,4}\1\d)")),
+    ("bsn", re.compile(r"\x00\s*\d{8}")),  # a cell of eight digits (every cell follows a separator)
     ("email", re.compile("@")),
-    ("phone", re.compile(r"[0+](?:[\s()-]{0,3}\d){8}")),
-    ("iban", re.compile(r"\d\d\s?[A-Za-z0-9]{4}\s?[A-Za-z0-9]{4}")),
+    ("email", re.compile(r"[\[({]\s*at\s*[\])}]", re.IGNORECASE)),
+    ("phone", re.compile(r"[0+](?:[\s().-]{0,3}\d){8}")),
+    ("iban", re.compile(r"\d\d[\s-]?[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}")),
     ("address", re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}(?![A-Za-z])")),
 )
 #: Byte classes for the prefilter: digits → "0", letters → "a", whitespace → " " (non-ASCII characters are
@@ -54,12 +71,18 @@ _CLASSES = bytes(
 _PHONE_CLASSES = bytes(ord("0") if b == ord("+") else b for b in range(256))
 _IBAN_SHAPE = re.compile(rb"00[0a]{8}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CELL_OF_EIGHT = re.compile(rb"\x00 *0{8}")
+_OBFUSCATED_AT = re.compile(r"[\[({]\s*at\s*[\])}]", re.IGNORECASE)
 
 
 def _ascii_class(match: re.Match[str]) -> str:
     """What a non-ASCII character can be to the searches: a digit (``\\d``), a space (``\\s``), or neither."""
     char = match.group()
     return "0" if char.isdecimal() else " " if char.isspace() else "."
+
+
+def _has_bracket(text: str) -> bool:
+    return "[" in text or "(" in text or "{" in text
 
 
 def possible_kinds(text: str) -> frozenset[str]:
@@ -70,11 +93,11 @@ def possible_kinds(text: str) -> frozenset[str]:
     """
     plain = text if text.isascii() else _NON_ASCII.sub(_ascii_class, text)
     shape = plain.encode("ascii").translate(_CLASSES)
-    packed = shape.translate(_PHONE_CLASSES, b" ()-")
+    packed = shape.translate(_PHONE_CLASSES, b" ()-.")
     kinds = set()
-    if b"000000000" in shape:
+    if b"000000000" in shape.translate(None, b" .-") or _CELL_OF_EIGHT.search(b"\x00" + shape) is not None:
         kinds.add("bsn")
-    if "@" in text:
+    if "@" in text or (_has_bracket(text) and _OBFUSCATED_AT.search(text) is not None):
         kinds.add("email")
     if b"000000000" in packed:
         kinds.add("phone")
@@ -102,9 +125,35 @@ def elfproef(digits: str) -> bool:
     return total % 11 == 0
 
 
+def _nine_digits(value: str) -> bool:
+    """Nine digits (grouped or not) that pass the elfproef, or a cell of eight that would with its leading zero."""
+    if any(elfproef(re.sub(r"\D", "", m.group("digits"))) for m in _NINE_DIGITS.finditer(value)):
+        return True
+    eight = _EIGHT_DIGITS.fullmatch(value)
+    return eight is not None and not _is_date(eight.group(1)) and elfproef("0" + eight.group(1))
+
+
+def _is_date(digits: str) -> bool:
+    """Eight digits that read as a date (yyyymmdd or ddmmyyyy) are taken for one, not for a BSN."""
+    for year, month, day in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if 1800 <= int(year) <= 2200:
+            return True
+    return False
+
+
+def _email(value: str) -> bool:
+    if "@" not in value:
+        value = _DOT.sub(".", _AT.sub("@", value))
+    return "@" in value and _EMAIL.search(value) is not None
+
+
 def iban_valid(text: str) -> bool:
     """ISO 13616: move the first four characters to the end, letters to numbers, and the result mod 97 is 1."""
-    iban = re.sub(r"\s", "", text).upper()
+    iban = re.sub(r"[\s-]", "", text).upper()
     expected = _IBAN_LENGTH.get(iban[:2])
     if expected is not None and len(iban) != expected:
         return False
@@ -115,7 +164,9 @@ def iban_valid(text: str) -> bool:
 
 
 def _phone_digits(number: str) -> bool:
-    digits = re.sub(r"[\s()-]", "", number)
+    if number.count(".") == 1:
+        return False  # 0.123456789 is a decimal; a number written with dots has several (06.12.34.56.78)
+    digits = re.sub(r"[\s().-]", "", number)
     if digits.startswith("+31"):
         rest = digits[3:]
     elif digits.startswith("0031"):
@@ -133,13 +184,31 @@ def _without_ibans(value: str) -> str:
     return value
 
 
+def _bsn(value: str) -> bool:
+    if _NINE_DIGITS.search(value) is None and _EIGHT_DIGITS.fullmatch(value) is None:
+        return False  # the common case, decided without looking for IBANs
+    return _nine_digits(_without_ibans(value))
+
+
+def _phone(value: str) -> bool:
+    if _PHONE.search(value) is None:
+        return False
+    return any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(value)))
+
+
 _CHECKS = {
-    "bsn": lambda v: any(elfproef(m.group()) for m in _NINE_DIGITS.finditer(_without_ibans(v))),
-    "email": lambda v: "@" in v and _EMAIL.search(v) is not None,
-    "phone": lambda v: any(_phone_digits(m.group("number")) for m in _PHONE.finditer(_without_ibans(v))),
+    "bsn": _bsn,
+    "email": _email,
+    "phone": _phone,
     "iban": lambda v: any(iban_valid(m.group()) for m in _IBAN.finditer(v)),
     "address": lambda v: " " in v.strip() and _ADDRESS.search(v) is not None,
 }
+
+
+def _published_hit(kind: str, value: str, normalise: Callable[[str], str | None]) -> bool:
+    """Whether the value as it is published (normalised for its datatype) holds the kind."""
+    published = normalise(value)
+    return published is not None and published != value and _CHECKS[kind](published)
 
 
 def kinds_in(value: str) -> list[str]:
@@ -165,8 +234,17 @@ class Hit:
 class Scanner:
     """Scans the published columns of one table, chunk by chunk, skipping what the policy explicitly allows."""
 
-    def __init__(self, dataset: str, file: str, allow: Iterable[Allowance], keep: int = 50) -> None:
+    def __init__(
+        self,
+        dataset: str,
+        file: str,
+        allow: Iterable[Allowance],
+        keep: int = 50,
+        normalisers: dict[str, Callable[[str], str | None]] | None = None,
+    ) -> None:
         self.dataset, self.file = dataset, file
+        #: Per column, how a typed value is written when published (111222333.0 becomes 111222333).
+        self.normalisers = normalisers or {}
         self.allowed = {(a.kind, a.column) for a in allow}
         self.keep = keep
         self.hits: list[Hit] = []
@@ -184,21 +262,26 @@ class Scanner:
             return
         for i, column in enumerate(columns):
             values = [r[i] for r in rows]
-            text = _SEPARATOR.join(values)
+            # A separator before every cell, the first included: a search may start at a cell's beginning.
+            text = _SEPARATOR + _SEPARATOR.join(values)
             kinds = possible_kinds(text)
             starts: list[int] | None = None
+            normalise = self.normalisers.get(column)
+            seen: dict[str, set[int]] = {}
             for kind, pattern in _SEARCHES:
                 if kind not in kinds or self._allowed(kind, column):
                     continue
-                seen: set[int] = set()
+                checked = seen.setdefault(kind, set())
                 for match in pattern.finditer(text):
                     if starts is None:
-                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=0))
-                    row = bisect.bisect_right(starts, match.start()) - 1
-                    if row in seen:
+                        starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=1))
+                    row = bisect.bisect_right(starts, match.end() - 1) - 1
+                    if row in checked:
                         continue
-                    seen.add(row)
-                    if _CHECKS[kind](values[row]):
+                    checked.add(row)
+                    if _CHECKS[kind](values[row]) or (
+                        normalise is not None and _published_hit(kind, values[row], normalise)
+                    ):
                         self.total += 1
                         if len(self.hits) < self.keep:
                             self.hits.append(Hit(self.dataset, self.file, numbers[row], column, kind))

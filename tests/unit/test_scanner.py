@@ -27,6 +27,18 @@ from service.policy.scanner import _SEARCHES, Scanner, elfproef, iban_valid, kin
         ("over te maken op NL91 ABNA 0417 1643 00 o.v.v. zaak", "iban"),
         ("Bezoekadres: Hoofdstraat 12, 9712 AB Groningen", "address"),
         ("woont op 9712AB 12", "address"),
+        # Formats the scanner missed (issue 10, item 5): each must be caught in a free-text column.
+        ("111.222.333", "bsn"),
+        ("BSN 111 22 2333 van de aanvrager", "bsn"),
+        ("1112.22.333", "bsn"),
+        ("111222333.0", "bsn"),  # as a decimal column publishes it
+        ("12345672", "bsn"),  # 012345672 after a spreadsheet dropped the leading zero
+        ("06 - 12 34 56 78", "phone"),
+        ("bel (050) 367 89 11 op werkdagen", "phone"),
+        ("06.12.34.56.78", "phone"),
+        ("NL91-ABNA-0417-1643-00", "iban"),
+        ("mail j.jansen [at] example.nl", "email"),
+        ("j.jansen(at)example(dot)nl", "email"),
     ],
 )
 def test_true_positives(value: str, kind: str) -> None:
@@ -51,6 +63,18 @@ def test_true_positives(value: str, kind: str) -> None:
         "Eerste 24 uur gratis; daarna € 1,35 per dag.",
         "open 09:00-17:00, 1-7-2022",
         "user at example dot nl",
+        # Near misses of the wider formats: dates, times, postcodes, numbers that fail the checks.
+        "12345678",  # eight digits whose zero-padded form fails the elfproef
+        "20220701",  # a date written as eight digits
+        "01.07.2022",
+        "111.222.334",  # grouped nine digits that fail the elfproef
+        "123 456 789",
+        "0.123456789",  # a decimal, not a phone number with dots
+        "09.00 - 17.00 uur",
+        "9712 AB Groningen",
+        "kenmerk 2022-123456-7",
+        "BU00141101",
+        "NL91-ABNA-0417-1643-01",
     ],
 )
 def test_near_misses(value: str) -> None:
@@ -79,6 +103,16 @@ def test_only_an_allow_entry_for_that_kind_and_column_overrides() -> None:
     other_kind = Scanner("proef", "f.csv", [Allowance("email", "Algemeen adres.", "telefoon")])
     other_kind.scan(["telefoon", "opmerking"], rows, numbers)
     assert len(other_kind.hits) == 2
+
+
+def test_a_typed_column_is_scanned_as_it_is_published() -> None:
+    """111222333.0 in an integer column is published as 111222333: the normalised value is scanned too."""
+    from service.mapping.lexical import checker_for
+
+    normalize = checker_for("http://www.w3.org/2001/XMLSchema#integer", decimal=None, dates="day-first").normalize
+    scanner = Scanner("proef", "f.csv", [], normalisers={"aantal": normalize})
+    scanner.scan(["aantal"], [("12",), ("111222333.0",), ("12345672.0",)], [2, 3, 4])
+    assert [(h.row, h.kind) for h in scanner.hits] == [(3, "bsn"), (4, "bsn")]
 
 
 _NOISE = st.text(alphabet=st.sampled_from(list("0123456789 +()-@.,aZ\t\u00a0\u0663\u00e9\u00d7\x00")), max_size=12)
