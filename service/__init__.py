@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, dumps, health, http, layout, linked, metrics, releases, sparql
+    from .web import assets, dumps, health, http, layout, linked, metrics, negotiate, releases, sparql
     from .web import catalog as catalog_pages
     from .web import register as register_pages
     from .web.live import LiveStore
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config["OPENBAAR"] = settings
     app.extensions["openbaar.live"] = LiveStore(settings)
     http.init_app(app)
+    negotiate.init_app(app)
     layout.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)

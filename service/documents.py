@@ -12,22 +12,14 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from .describe import Description
+from .formats import BY_EXTENSION
+from .store import rdf_format
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-#: Extension → pyoxigraph format.
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
 
 COMMON_PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -117,7 +109,7 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
 
 def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]) -> bytes:
     """Quads in the format named by ``extension``; triple formats drop the graph."""
-    fmt = RDF_FORMATS[extension]
+    fmt = rdf_format(BY_EXTENSION[extension].media_type)
     # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
     # and cheaper than removing the repeat in Python on every request.
     data: Iterable[ox.Quad | ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)

@@ -20,14 +20,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import GRAPH_FORMATS, RESULT_FORMATS
+from .store import rdf_format, results_format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-#: SELECT/ASK media types, in the order they are offered.
-BINDINGS_MEDIA = tuple(RESULT_FORMATS)
-_QUAD_FORMATS = ("application/trig", "application/n-quads")
 
 
 class QueryInputError(ValueError):
@@ -103,7 +99,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
     if bindings_media is None:
         raise NotAcceptable("bindings")
     if isinstance(result, ox.QueryBoolean):
-        return Document(bindings_media, result.serialize(format=RESULT_FORMATS[bindings_media]), False)
+        return Document(bindings_media, result.serialize(format=results_format(bindings_media)), False)
     variables = [v.value for v in result.variables]
     rows = list(islice(result, row_limit + 1))
     truncated = len(rows) > row_limit
@@ -130,10 +126,10 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
     truncated = len(triples) > row_limit
     del triples[row_limit:]
     items: list[Any] = triples
-    if media in _QUAD_FORMATS:
+    if rdf_format(media).supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
-    body = ox.serialize(items, format=GRAPH_FORMATS[media], prefixes=prefixes)
+    body = ox.serialize(items, format=rdf_format(media), prefixes=prefixes)
     return Document(media, body, truncated)
 
 
@@ -168,10 +164,10 @@ def small_document(
     """
     result = run()
     if isinstance(result, ox.QuerySolutions) and bindings_media is not None:
-        native = RESULT_FORMATS[bindings_media]
+        native = results_format(bindings_media)
         media = bindings_media
     elif isinstance(result, ox.QueryTriples) and graph_media is not None:
-        native, media = GRAPH_FORMATS[graph_media], graph_media
+        native, media = rdf_format(graph_media), graph_media
     else:
         return document(result, bindings_media, graph_media, row_limit)
     sink = _Budget(row_limit)

@@ -61,21 +61,20 @@ def finish(store: ox.Store) -> None:
     store.optimize()
 
 
-#: SELECT/ASK result formats by media type, and graph formats by media type.
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """pyoxigraph's enum for an RDF media type of ``service.formats`` (media types are our only names)."""
+    found = ox.RdfFormat.from_media_type(media_type)
+    if found is None:
+        raise KeyError(media_type)
+    return found
+
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    """pyoxigraph's enum for a SELECT/ASK result media type of ``service.formats``."""
+    found = ox.QueryResultsFormat.from_media_type(media_type)
+    if found is None:
+        raise KeyError(media_type)
+    return found
 
 
 def run_query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -90,8 +89,8 @@ def result_kind(result: object) -> str:
 
 def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str) -> bytes:
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=GRAPH_FORMATS[media_type])  # type: ignore[no-any-return]
-    return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]
+        return result.serialize(format=rdf_format(media_type))  # type: ignore[no-any-return]
+    return result.serialize(format=results_format(media_type))  # type: ignore[no-any-return]
 
 
 def dump_graph(

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from service.query import protocol
-from service.sparql_store import GRAPH_FORMATS as RDF_PARSERS
+from service import formats
 
 from .conftest import Served
 from .test_sparql_limits import evaluations
@@ -60,7 +59,7 @@ def both(server: Served, pair: tuple[str, str], media: str) -> tuple[bytes, byte
     return inline.content, pooled.content
 
 
-@pytest.mark.parametrize("media", protocol.BINDINGS)
+@pytest.mark.parametrize("media", [f.media_type for f in formats.RESULTS])
 def test_select_answers_are_the_same_in_every_format(server: Served, media: str) -> None:
     inline, pooled = both(server, SELECTS, media)
     if media == "text/csv":
@@ -72,10 +71,10 @@ def test_select_answers_are_the_same_in_every_format(server: Served, media: str)
 
 
 @pytest.mark.parametrize("form", list(GRAPHS))
-@pytest.mark.parametrize("media", protocol.GRAPHS)
+@pytest.mark.parametrize("media", [f.media_type for f in formats.RDF])
 def test_graph_answers_are_the_same_in_every_format(server: Served, form: str, media: str) -> None:
     inline, pooled = both(server, GRAPHS[form], media)
-    graphs = [ox.Dataset(ox.parse(body, format=RDF_PARSERS[media])) for body in (inline, pooled)]
+    graphs = [ox.Dataset(ox.parse(body, format=ox.RdfFormat.from_media_type(media))) for body in (inline, pooled)]
     for graph in graphs:
         graph.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert set(graphs[0]) == set(graphs[1]) and len(graphs[0]) >= 5

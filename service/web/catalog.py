@@ -14,10 +14,11 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
 from rdflib import Graph, URIRef
 
+from .. import formats
 from .. import store as stores
 from ..catalog.facts import CATALOG_FILE
 from ..catalog.namespaces import DCAT, DCT, RDF, new_graph
-from ..catalog.serialize import datasets_in_order, page_graph, serialize
+from ..catalog.serialize import datasets_in_order, page_graph
 from ..catalog.void import void_only
 from ..config import Settings
 from ..releases import live_release
@@ -70,10 +71,9 @@ def _created(manifest: dict[str, Any]) -> datetime | None:
     return datetime.fromisoformat(manifest["created"]) if manifest.get("created") else None
 
 
-def _rdf(body: bytes, media: str, release_id: str, manifest: dict[str, Any], *variant: str) -> Response:
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
-    return validate(response, release_id, _created(manifest), media, *variant)
+def _rdf(body: bytes, fmt: formats.Format, release_id: str, manifest: dict[str, Any]) -> Response:
+    response = Response(body, mimetype=fmt.media_type)
+    return validate(response, release_id, _created(manifest), fmt.media_type)
 
 
 def _page_number() -> int:
@@ -87,14 +87,12 @@ def _page_number() -> int:
 def catalog() -> ResponseReturnValue:
     settings, release_id, graph, manifest = _current()
     number = _page_number()
-    media = choose()
-    if media is None:
-        abort(406, "offered: text/html, text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
+    fmt = choose(formats.PAGE_AND_TRIPLES)
     try:
         page_g, page = page_graph(graph, number, settings.catalog_page_size, settings.public_base + "/catalog")
     except IndexError:
         abort(404, f"the catalogue has no page {number}")
-    if media == "text/html":
+    if fmt is formats.HTML:
         datasets = [
             _dataset_view(graph, d, manifest)
             for d in datasets_in_order(page_g)
@@ -102,10 +100,10 @@ def catalog() -> ResponseReturnValue:
         ]
         html = render_page("catalog/index.html", datasets=datasets, page=page, manifest=manifest)
         return validate(Response(html, mimetype="text/html"), release_id, _created(manifest), "html", page_language())
-    key = ("catalog", number, media)
+    key = ("catalog", number, fmt.media_type)
     if key not in CACHE.bodies:
-        CACHE.bodies[key] = serialize(page_g, media)
-    response = _rdf(CACHE.bodies[key], media, release_id, manifest)
+        CACHE.bodies[key] = formats.serialize(page_g, fmt)
+    response = _rdf(CACHE.bodies[key], fmt, release_id, manifest)
     if page.last > 1:
         links = [f'<{settings.public_base}/catalog?page={page.last}>; rel="last"']
         if number < page.last:
@@ -128,15 +126,11 @@ def dataset(slug: str) -> ResponseReturnValue:
 @bp.get("/.well-known/void")
 def void() -> ResponseReturnValue:
     _, release_id, graph, manifest = _current()
-    media = choose(html=False)
-    if media is None and request.accept_mimetypes.accept_html and "format" not in request.args:
-        media = "text/turtle"  # VoID has no page: a person following the link from a page reads the Turtle
-    if media is None:
-        abort(406, "offered: text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
-    key = ("void", media)
+    fmt = choose(formats.TRIPLES)  # no page: a browser (which also takes */*) gets the Turtle
+    key = ("void", fmt.media_type)
     if key not in CACHE.bodies:
-        CACHE.bodies[key] = serialize(void_only(graph), media)
-    return _rdf(CACHE.bodies[key], media, release_id, manifest)
+        CACHE.bodies[key] = formats.serialize(void_only(graph), fmt)
+    return _rdf(CACHE.bodies[key], fmt, release_id, manifest)
 
 
 def _text(graph: Graph, subject: Any, predicate: Any, lang: str) -> str:

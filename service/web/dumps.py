@@ -14,8 +14,10 @@ from flask.typing import ResponseReturnValue
 
 from ..catalog.facts import DUMPS_DIR
 from ..config import Settings
+from ..formats import HTML
 from ..releases import Release, list_releases, live_release
 from .layout import render_page
+from .negotiate import choose
 
 bp = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -55,6 +57,7 @@ def _send(release: Release, name: str, max_age: int) -> ResponseReturnValue:
 
 @bp.get("/dumps")
 def index() -> ResponseReturnValue:
+    choose((HTML,))
     release = live_release(_settings())
     if release is None:
         abort(503, "no release is live yet: run 'openbaar build'")

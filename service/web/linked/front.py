@@ -20,12 +20,12 @@ from flask import Flask
 from werkzeug.http import http_date, is_resource_modified, parse_etags
 
 from ...config import Settings
+from ...formats import HTML, split_extension
 from .. import http
 from ..live import NoRelease
 from ..metrics import LATENCY, REQUESTS
 from . import context
 from .document import DOC_RULE, find, raw_uri_of
-from .negotiate import HTML, split_extension
 from .respond import alternates, rdf_body, variant_url
 
 log = logging.getLogger(__name__)

@@ -13,16 +13,22 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ... import formats
 from ...config import Settings
+from ...formats import FormatError
 from ...query import protocol
 from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, WorkerLost
 from ...query.protocol import ProtocolError, QueryRequest
 from ...releases import Release
 from .. import http
 from ..metrics import CACHE, EVALUATIONS, QUERIES, TIMEOUTS, TRUNCATED
+from ..negotiate import choose
 from . import bp, description, examples
 
-HTML = "text/html"
+#: A query's answer: results or RDF; the editor only when a browser likes it better.
+_QUERY_OFFERS = (*formats.RESULTS, *formats.RDF, formats.HTML)
+#: ``/sparql`` without a query is the service description (Turtle unless asked otherwise) or, for browsers, the editor.
+_DESCRIPTION_OFFERS = (*formats.RDF, formats.HTML)
 #: A truncated result names the row limit here (the header is exposed to scripts by CORS).
 TRUNCATED_HEADER = "X-Openbaar-Truncated"
 
@@ -43,12 +49,6 @@ def text_error(status: int, message: str, retry_after: int | None = None) -> Res
     return response
 
 
-def wants_html(accept: MIMEAccept, offered: tuple[str, ...]) -> bool:
-    """A browser: text/html named explicitly, and liked at least as much as any format we offer."""
-    html = max((q for value, q in accept if value == HTML), default=0)
-    return html > 0 and html >= max((accept.quality(media) for media in offered), default=0)
-
-
 def live_or_error() -> Release | Response:
     release = queries().live.current()
     if release is None:
@@ -58,8 +58,14 @@ def live_or_error() -> Release | Response:
 
 @lru_cache(maxsize=512)
 def _browser(accept_header: str) -> bool:
-    """Whether an Accept header asks for the editor; clients send the same few headers, each worked out once."""
-    return wants_html(parse_accept_header(accept_header, MIMEAccept), protocol.BINDINGS + protocol.GRAPHS)
+    """Whether Accept likes the editor better than any result format (ties go to the results).
+
+    Clients send the same few headers, so each is worked out once.
+    """
+    try:
+        return formats.from_accept(parse_accept_header(accept_header, MIMEAccept), _QUERY_OFFERS) is formats.HTML
+    except FormatError:
+        return False
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -148,27 +154,15 @@ def _result(outcome: Outcome, release: Release, created: object, variant: tuple[
 
 
 def _describe() -> ResponseReturnValue:
-    offered = tuple(description.DESCRIPTION_FORMATS)
-    format_param = request.args.get("format")
-    if format_param:
-        media = protocol.FORMAT_NAMES.get(format_param.lower(), format_param.lower())
-        if media not in offered:
-            return text_error(400, f"the service description comes as {', '.join(offered)}; not '{format_param}'")
-    elif wants_html(request.accept_mimetypes, offered):
+    fmt = choose(_DESCRIPTION_OFFERS)
+    if fmt is formats.HTML:
         return _editor()
-    elif not request.accept_mimetypes or not list(request.accept_mimetypes.values()):
-        media = offered[0]
-    else:
-        media = request.accept_mimetypes.best_match(offered)  # type: ignore[assignment]
-        if media is None:
-            return text_error(406, f"the service description comes as {', '.join(offered)}")
     release = live_or_error()
     if isinstance(release, Response):
         return release
-    body = description.serialized(_settings(), release, request.base_url, media)
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
-    return http.validate(response, release.id, queries().live.created(release), media)
+    body = description.serialized(_settings(), release, request.base_url, fmt)
+    response = Response(body, mimetype=fmt.media_type)
+    return http.validate(response, release.id, queries().live.created(release), fmt.media_type)
 
 
 def _editor() -> ResponseReturnValue:
@@ -179,6 +173,6 @@ def _editor() -> ResponseReturnValue:
         "example": examples.starter_query(settings),
     }
     html = render_template("sparql/editor.html", config=config, examples=examples.load(settings), settings=settings)
-    response = Response(html, mimetype=HTML)
+    response = Response(html, mimetype=formats.HTML.media_type)
     response.vary.add("Accept")
     return response
