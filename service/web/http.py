@@ -14,22 +14,19 @@ from flask import Flask, Request, Response, request
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
+from ..formats import FORMATS
+
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
 #: Below this size gzip saves too little to be worth the CPU.
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
+#: Every format we serve is text; so are these (pages' assets, error bodies).
 COMPRESSIBLE = (
     "text/",
+    *(f.media_type for f in FORMATS if not f.media_type.startswith("text/")),
     "application/json",
-    "application/ld+json",
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "application/rdf+xml",
-    "application/n-triples",
-    "application/n-quads",
-    "application/trig",
     "application/xml",
     "application/javascript",
     "image/svg+xml",
