@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..config import Settings
-from ..releases import Release, live_release, live_release_id
+from ..live import Live, LiveRelease, NoRelease
 from . import bounded, worker
 from .cache import ResultCache
 from .pool import Busy, DeadlineExceeded, QueryPool, WorkerLost
@@ -29,45 +27,32 @@ class Outcome:
     inline: bool = False
 
 
-class LiveRelease:
-    """The live release's id, store path and manifest, re-read only when the live pointer moves."""
+class _Held:
+    """Bounded queries read the app's one read-only store handle, not a second one of their own."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._release: Release | None = None
-        self._lock = threading.Lock()
+    def __init__(self, release: LiveRelease) -> None:
+        self.release = release
 
-    def current(self) -> Release | None:
-        release_id = live_release_id(self.settings)
-        cached = self._release
-        if cached is not None and cached.id == release_id:
-            return cached
-        with self._lock:
-            self._release = live_release(self.settings)
-            return self._release
-
-    @staticmethod
-    def created(release: Release) -> datetime | None:
-        try:
-            return datetime.fromisoformat(release.created)
-        except ValueError:
-            return None
+    def get(self, path: str) -> Any:
+        return self.release.store
 
 
 class QueryService:
     """Runs protocol requests against the live release: from the cache when it can, in this process when the
     query's cost is bounded by the row cap, else in a killable query process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, live: Live) -> None:
         self.settings = settings
-        self.live = LiveRelease(settings)
+        self.live = live
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency)
-        self.releases = worker.Releases()
 
     def warm(self) -> None:
-        release = self.live.current()
-        self.pool.warm(str(release.store_path) if release else None)
+        try:
+            path: str | None = str(self.live.current().release.store_path)
+        except NoRelease:
+            path = None
+        self.pool.warm(path)
 
     def runs_inline(self, request: QueryRequest) -> bool:
         """Protocol graph parameters take the query off the fast path: it only knows the union default graph."""
@@ -75,13 +60,13 @@ class QueryService:
             return False
         return bounded.is_bounded(request.query, self.settings.result_row_limit)
 
-    def execute(self, request: QueryRequest, release: Release) -> Outcome:
+    def execute(self, request: QueryRequest, release: LiveRelease) -> Outcome:
         key = (request.digest(), request.bindings_media, request.graph_media)
         hit = self.cache.get(release.id, key)
         if hit is not None:
             return Outcome(hit.media, hit.body, hit.truncated, True, hit.inline)
         message: dict[str, Any] = {
-            "store": str(release.store_path),
+            "store": str(release.release.store_path),
             "query": request.query,
             "default_graphs": list(request.default_graphs) if request.default_graphs is not None else None,
             "named_graphs": list(request.named_graphs) if request.named_graphs is not None else None,
@@ -94,9 +79,9 @@ class QueryService:
         if inline:
             # The query processes' own evaluation, called here: same documents, no pipe, no deadline needed.
             with self.pool.slot():
-                reply = worker.handle(self.releases, {**message, "bounded": True})
+                reply = worker.handle(_Held(release), {**message, "bounded": True})
         else:
-            reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
+            reply = self.pool.run(message, message["store"], self.settings.query_deadline)
         if not reply["ok"]:
             raise _refusal(reply, request)
         outcome = Outcome(reply["media"], reply["body"], reply["truncated"], False, inline)

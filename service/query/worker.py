@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .frames import read_frame, write_frame
 
@@ -42,6 +42,12 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+class StoreSource(Protocol):
+    """Where ``handle`` gets the open store of a release path."""
+
+    def get(self, path: str) -> Any: ...
+
+
 class Releases:
     """The one release store a process has open; reopened when the live release changes.
 
@@ -65,7 +71,7 @@ class Releases:
             return self._open[1]
 
 
-def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
+def handle(releases: StoreSource, request: dict[str, Any]) -> dict[str, Any]:
     from .. import sparql_store
 
     started = time.perf_counter()

@@ -7,6 +7,7 @@ multiprocess mode). The release is read from the live pointer when scraped, not 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterator
@@ -18,8 +19,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from ..config import Settings
-from ..releases import live_release
+from ..live import Live, NoRelease
 
 bp = Blueprint("metrics", __name__)
 
@@ -46,21 +46,21 @@ EVALUATIONS = Counter(
 
 
 class _LiveReleaseCollector(Collector):
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, live: Live) -> None:
+        self.live = live
 
     def collect(self) -> Iterator[Metric]:
         info = GaugeMetricFamily("openbaar_release_info", "The live release (value 1).", labels=["release"])
         created = GaugeMetricFamily("openbaar_release_triples", "Quads in the live release.")
-        release = live_release(self.settings)
-        if release is not None:
+        with contextlib.suppress(NoRelease):
+            release = self.live.current()
             info.add_metric([release.id], 1)
-            created.add_metric([], release.triples)
+            created.add_metric([], release.release.triples)
         yield info
         yield created
 
 
-def _registry(settings: Settings) -> CollectorRegistry:
+def _registry(live: Live) -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
@@ -68,7 +68,7 @@ def _registry(settings: Settings) -> CollectorRegistry:
         registry = CollectorRegistry()
         for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS):
             registry.register(collector)
-    registry.register(_LiveReleaseCollector(settings))
+    registry.register(_LiveReleaseCollector(live))
     return registry
 
 
@@ -76,7 +76,7 @@ def _registry(settings: Settings) -> CollectorRegistry:
 def metrics() -> ResponseReturnValue:
     registry = current_app.extensions.get("openbaar.metrics")
     if registry is None:
-        registry = current_app.extensions["openbaar.metrics"] = _registry(current_app.config["OPENBAAR"])
+        registry = current_app.extensions["openbaar.metrics"] = _registry(current_app.extensions["openbaar.live"])
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
 
 

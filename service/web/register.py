@@ -6,7 +6,6 @@ withheld value cannot be on these pages.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +17,9 @@ from .. import formats
 from .. import store as stores
 from ..config import Settings
 from ..formats import Format
+from ..live import Live, NoRelease
 from .http import validate
 from .layout import page_language, render_page
-from .live import LiveStore, NoRelease
 from .negotiate import choose
 
 bp = Blueprint("register", __name__, template_folder="templates")
@@ -59,10 +58,6 @@ class DatasetEntry:
 class Register:
     graph: Graph
     datasets: dict[str, DatasetEntry]
-
-
-_cache: dict[str, Register] = {}
-_lock = threading.Lock()
 
 
 def _texts(g: Graph, subject: Any, predicate: Any) -> dict[str, str]:
@@ -118,16 +113,11 @@ def _read(settings: Settings, store: Any) -> Register:
     return Register(graph, datasets)
 
 
-def _register() -> tuple[str, Any, Register]:
-    live: LiveStore = current_app.extensions["openbaar.live"]
-    release_id, store = live.current()
-    register = _cache.get(release_id)
-    if register is None:
-        with _lock:
-            register = _read(current_app.config["OPENBAAR"], store)
-            _cache.clear()
-            _cache[release_id] = register
-    return release_id, store, register
+def _register() -> tuple[str, Register]:
+    """The live release's register, read once per release and process."""
+    live: Live = current_app.extensions["openbaar.live"]
+    release = live.current()
+    return release.id, release.memo("register", lambda: _read(release.settings, release.store))
 
 
 def _dataset_graph(register: Register, entry: DatasetEntry) -> Graph:
@@ -158,7 +148,7 @@ def _start() -> tuple[Format, str, Register]:
     """The format asked for and the live register; answers 400/406 or 503 at once when there is neither."""
     fmt = choose(formats.PAGE_AND_TRIPLES)
     try:
-        release_id, _store, register = _register()
+        release_id, register = _register()
     except NoRelease as exc:
         abort(_unavailable(exc))
     return fmt, release_id, register

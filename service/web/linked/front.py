@@ -21,8 +21,8 @@ from werkzeug.http import http_date, is_resource_modified, parse_etags
 
 from ...config import Settings
 from ...formats import HTML, split_extension
+from ...live import NoRelease
 from .. import http
-from ..live import NoRelease
 from ..metrics import LATENCY, REQUESTS
 from . import context
 from .document import DOC_RULE, find, raw_uri_of

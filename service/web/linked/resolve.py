@@ -11,7 +11,7 @@ from flask import Blueprint, Response, redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...formats import HTML, split_extension
-from ..live import NoRelease
+from ...live import NoRelease
 from . import context
 from .document import iri_candidates
 from .respond import error, start

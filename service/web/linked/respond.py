@@ -10,9 +10,9 @@ from ... import documents
 from ...config import Settings
 from ...describe import Description
 from ...formats import HTML, PAGE_AND_RDF, Format
+from ...live import NoRelease
 from ..http import validate
 from ..layout import page_language
-from ..live import NoRelease
 from ..negotiate import choose
 from . import context
 from .context import LiveRelease

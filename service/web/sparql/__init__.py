@@ -16,5 +16,5 @@ def init_app(app: Flask) -> None:
     """One query service per server process: its cache and query processes live as long as the process."""
     from ...query.engine import QueryService
 
-    app.extensions["openbaar.queries"] = QueryService(app.config["OPENBAAR"])
+    app.extensions["openbaar.queries"] = QueryService(app.config["OPENBAAR"], app.extensions["openbaar.live"])
     app.register_blueprint(bp)

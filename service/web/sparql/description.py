@@ -9,6 +9,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from ... import formats
 from ...config import Settings
+from ...live import LiveRelease
 from ...releases import Release
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -56,16 +57,16 @@ def description(settings: Settings, release: Release, endpoint: str) -> Graph:
     return graph
 
 
-_SERIALIZED: dict[tuple[str, str, str], bytes] = {}
+def serialized(settings: Settings, live: LiveRelease, endpoint: str, fmt: formats.Format) -> bytes:
+    """One release, one endpoint URL, one format: the same bytes, so it is computed once per release.
 
-
-def serialized(settings: Settings, release: Release, endpoint: str, fmt: formats.Format) -> bytes:
-    """One release, one endpoint URL, one format: the same bytes, so it is computed once."""
-    key = (release.id, endpoint, fmt.media_type)
-    body = _SERIALIZED.get(key)
+    The endpoint URL comes from the request's Host, so at most a few dozen are kept.
+    """
+    kept: dict[tuple[str, str], bytes] = live.memo("descriptions", dict)
+    key = (endpoint, fmt.media_type)
+    body = kept.get(key)
     if body is None:
-        if len(_SERIALIZED) > 64:
-            _SERIALIZED.clear()
-        graph = description(settings, release, endpoint)
-        body = _SERIALIZED[key] = formats.serialize(graph, fmt)
+        if len(kept) > 64:
+            kept.clear()
+        body = kept[key] = formats.serialize(description(settings, live.release, endpoint), fmt)
     return body

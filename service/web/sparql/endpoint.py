@@ -16,10 +16,10 @@ from werkzeug.http import parse_accept_header
 from ... import formats
 from ...config import Settings
 from ...formats import FormatError
+from ...live import LiveRelease, NoRelease
 from ...query import protocol
 from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, WorkerLost
 from ...query.protocol import ProtocolError, QueryRequest
-from ...releases import Release
 from .. import http
 from ..metrics import CACHE, EVALUATIONS, QUERIES, TIMEOUTS, TRUNCATED
 from ..negotiate import choose
@@ -49,11 +49,11 @@ def text_error(status: int, message: str, retry_after: int | None = None) -> Res
     return response
 
 
-def live_or_error() -> Release | Response:
-    release = queries().live.current()
-    if release is None:
-        return text_error(503, "no release is live yet: run 'openbaar build'", retry_after=30)
-    return release
+def live_or_error() -> LiveRelease | Response:
+    try:
+        return queries().live.current()
+    except NoRelease as exc:
+        return text_error(503, str(exc), retry_after=30)
 
 
 @lru_cache(maxsize=512)
@@ -89,7 +89,7 @@ def answer(parsed: QueryRequest) -> Response:
     if isinstance(release, Response):
         return release
     variant = (parsed.bindings_media or "", parsed.graph_media or "", parsed.digest())
-    created = queries().live.created(release)
+    created = release.created
     etag = http.release_etag(release.id, *variant)
     if request.method in ("GET", "HEAD"):
         for tag in (etag, etag + "-gz"):
@@ -127,7 +127,7 @@ def answer(parsed: QueryRequest) -> Response:
     return _result(outcome, release, created, variant)
 
 
-def _not_modified(tag: str, release: Release, created: object) -> Response:
+def _not_modified(tag: str, release: LiveRelease, created: object) -> Response:
     """The client has this very document (plain or gzipped): answer before running anything."""
     response = Response(status=304)
     response.set_etag(tag)
@@ -138,7 +138,7 @@ def _not_modified(tag: str, release: Release, created: object) -> Response:
     return response
 
 
-def _result(outcome: Outcome, release: Release, created: object, variant: tuple[str, ...]) -> Response:
+def _result(outcome: Outcome, release: LiveRelease, created: object, variant: tuple[str, ...]) -> Response:
     QUERIES.labels("cached" if outcome.cached else "ok").inc()
     CACHE.labels("hit" if outcome.cached else "miss").inc()
     if not outcome.cached:
@@ -162,7 +162,7 @@ def _describe() -> ResponseReturnValue:
         return release
     body = description.serialized(_settings(), release, request.base_url, fmt)
     response = Response(body, mimetype=fmt.media_type)
-    return http.validate(response, release.id, queries().live.created(release), fmt.media_type)
+    return http.validate(response, release.id, release.created, fmt.media_type)
 
 
 def _editor() -> ResponseReturnValue:
