@@ -38,6 +38,8 @@ class Format:
     rdflib: str | None = None
     #: Its name in the W3C formats namespace (``http://www.w3.org/ns/formats/``), for service descriptions.
     w3c: str | None = None
+    #: Its code in the EU file-type list (``http://publications.europa.eu/resource/authority/file-type/``).
+    eu: str | None = None
 
     @property
     def is_rdf(self) -> bool:
@@ -50,50 +52,40 @@ class Format:
 
 HTML = Format("html", "text/html", "HTML", "page", "html", aliases=("application/xhtml+xml",))
 TURTLE = Format(
-    "ttl", "text/turtle", "Turtle", "graph", "ttl", ("turtle",), ("application/x-turtle",), "turtle", "Turtle"
-)
+    "ttl", "text/turtle", "Turtle", "graph", "ttl",
+    words=("turtle",), aliases=("application/x-turtle",), rdflib="turtle", w3c="Turtle", eu="RDF_TURTLE",
+)  # fmt: skip
 JSON_LD = Format(
-    "jsonld", "application/ld+json", "JSON-LD", "graph", "jsonld", (), ("application/json",), "json-ld", "JSON-LD"
-)
+    "jsonld", "application/ld+json", "JSON-LD", "graph", "jsonld",
+    aliases=("application/json",), rdflib="json-ld", w3c="JSON-LD", eu="JSON_LD",
+)  # fmt: skip
 N_TRIPLES = Format(
-    "nt", "application/n-triples", "N-Triples", "graph", "nt", ("ntriples",), ("text/plain",), "nt", "N-Triples"
-)
+    "nt", "application/n-triples", "N-Triples", "graph", "nt",
+    words=("ntriples",), aliases=("text/plain",), rdflib="nt", w3c="N-Triples", eu="RDF_N_TRIPLES",
+)  # fmt: skip
 RDF_XML = Format(
-    "rdf",
-    "application/rdf+xml",
-    "RDF/XML",
-    "graph",
-    "rdf",
-    ("rdfxml",),
-    ("application/xml", "text/xml"),
-    "xml",
-    "RDF_XML",
-)
-TRIG = Format("trig", "application/trig", "TriG", "quads", "trig", (), ("application/x-trig",), "trig", "TriG")
-N_QUADS = Format("nq", "application/n-quads", "N-Quads", "quads", "nq", ("nquads",), (), "nquads", "N-Quads")
+    "rdf", "application/rdf+xml", "RDF/XML", "graph", "rdf",
+    words=("rdfxml",), aliases=("application/xml", "text/xml"), rdflib="xml", w3c="RDF_XML", eu="RDF_XML",
+)  # fmt: skip
+TRIG = Format(
+    "trig", "application/trig", "TriG", "quads", "trig",
+    aliases=("application/x-trig",), rdflib="trig", w3c="TriG", eu="RDF_TRIG",
+)  # fmt: skip
+N_QUADS = Format(
+    "nq", "application/n-quads", "N-Quads", "quads", "nq",
+    words=("nquads",), rdflib="nquads", w3c="N-Quads", eu="RDF_N_QUADS",
+)  # fmt: skip
 SPARQL_JSON = Format(
-    "json",
-    "application/sparql-results+json",
-    "SPARQL JSON",
-    "results",
-    "srj",
-    ("srj",),
-    ("application/json",),
-    w3c="SPARQL_Results_JSON",
-)
+    "json", "application/sparql-results+json", "SPARQL JSON", "results", "srj",
+    words=("srj",), aliases=("application/json",), w3c="SPARQL_Results_JSON",
+)  # fmt: skip
 SPARQL_XML = Format(
-    "xml",
-    "application/sparql-results+xml",
-    "SPARQL XML",
-    "results",
-    "srx",
-    ("srx",),
-    ("application/xml", "text/xml"),
-    w3c="SPARQL_Results_XML",
-)
+    "xml", "application/sparql-results+xml", "SPARQL XML", "results", "srx",
+    words=("srx",), aliases=("application/xml", "text/xml"), w3c="SPARQL_Results_XML",
+)  # fmt: skip
 CSV = Format("csv", "text/csv", "CSV", "results", "csv", w3c="SPARQL_Results_CSV")
 TSV = Format("tsv", "text/tab-separated-values", "TSV", "results", "tsv", w3c="SPARQL_Results_TSV")
-SPARQL_QUERY = Format("rq", "application/sparql-query", "SPARQL query", "query", "rq", ("sparql",))
+SPARQL_QUERY = Format("rq", "application/sparql-query", "SPARQL query", "query", "rq", words=("sparql",))
 
 FORMATS: tuple[Format, ...] = (
     HTML,

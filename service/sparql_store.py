@@ -1,6 +1,6 @@
 """Store-level SPARQL evaluation for the query processes: the dataset, the row cap and the result documents.
 
-Beside ``store.py``, the only other module that imports pyoxigraph. Capped documents are written here
+A store reader beside ``store.py`` (see there for which modules import pyoxigraph). Capped documents are written here
 rather than by pyoxigraph's serializer because that one always writes every row, and a cut must be
 announced inside the document (JSON) as well as in a header. ``small_document`` lets pyoxigraph's own
 (faster) writer do the job when the document is too small to hold more rows than the cap.
@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .prefixes import WELL_KNOWN
 from .store import rdf_format, results_format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -109,16 +110,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
 
 
 #: Prefixes for readable Turtle and TriG (graph results carry no prefixes of their own).
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "schema": "http://schema.org/",
-}
+PREFIXES = WELL_KNOWN
 
 
 def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Document:

@@ -1,6 +1,7 @@
-"""The only module that imports pyoxigraph: load a new release store, open one read-only, query it.
+"""The store: load a new release store, open one read-only, query it, dump its graphs.
 
-Keeping the store behind these few functions means a change of store touches one file.
+It owns the store. pyoxigraph is imported here and in the store readers beside it (``sparql_store``,
+``describe``, ``documents``, ``search``), nowhere else: ``tests/unit/test_rules.py`` checks it.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
-from ..config import Settings
+from ..config import Settings, child_environment
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
@@ -194,7 +194,7 @@ def _map_and_load(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         pass_fds=(write_fd,),
-        env=_worker_env(),
+        env=child_environment(),
     )
     os.close(write_fd)
 
@@ -250,13 +250,6 @@ def _release_fifo_reader(fifo: Path) -> None:
             return
         os.close(fd)
         time.sleep(0.05)
-
-
-def _worker_env() -> dict[str, str]:
-    """The worker imports this very package, installed or not."""
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
 def validate(settings: Settings, progress: Progress | None = None) -> tuple[list[dict[str, Any]], Path, int]:

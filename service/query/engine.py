@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import formats
 from ..config import Settings
 from ..live import Live, LiveRelease, NoRelease
 from . import bounded, worker
@@ -93,8 +94,8 @@ def _refusal(reply: dict[str, Any], request: QueryRequest) -> ProtocolError:
     if reply["status"] != 406:
         return ProtocolError(reply["status"], reply["message"])
     if reply["kind"] == "graph":
-        form, offered = "CONSTRUCT or DESCRIBE", "turtle, ntriples, jsonld, rdfxml, trig, nquads"
+        form, offered = "CONSTRUCT or DESCRIBE", formats.words(formats.RDF)
     else:
-        form, offered = "SELECT or ASK", "json, xml, csv, tsv"
+        form, offered = "SELECT or ASK", formats.words(formats.RESULTS)
     asked = "the format parameter" if request.chosen_by == "format" else "Accept"
     return ProtocolError(406, f"a {form} query has no result format that {asked} allows: use format={offered}")

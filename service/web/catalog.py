@@ -90,7 +90,10 @@ def dataset(slug: str) -> ResponseReturnValue:
 @bp.get("/.well-known/void")
 def void() -> ResponseReturnValue:
     _, release = _current()
-    fmt = choose(formats.TRIPLES)  # no page: a browser (which also takes */*) gets the Turtle
+    # VoID has no page: HTML is offered last and answered with the Turtle, so a person following a link reads it.
+    fmt = choose((*formats.TRIPLES, formats.HTML))
+    if fmt is formats.HTML:
+        fmt = formats.TURTLE
     return _rdf(lambda: void_only(release.catalogue), ("void",), fmt, release)
 
 

@@ -8,7 +8,6 @@ multiprocess mode). The release is read from the live pointer when scraped, not 
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from ..config import shared_metrics_dir
 from ..live import Live, NoRelease
 
 bp = Blueprint("metrics", __name__)
@@ -61,7 +61,7 @@ class _LiveReleaseCollector(Collector):
 
 
 def _registry(live: Live) -> CollectorRegistry:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if shared_metrics_dir():
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
     else:

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from flask import Response, abort, render_template, request
 
 from ... import documents
+from ... import prefixes as prefix_map
 from ...config import Settings
 from ...describe import Description
 from ...formats import HTML, PAGE_AND_RDF, Format
@@ -26,7 +27,7 @@ def prefixes() -> dict[str, str]:
 
 
 def prefixes_of(s: Settings) -> dict[str, str]:
-    return {"def": s.def_base, "graph": s.graph_base}
+    return prefix_map.of(s)
 
 
 def languages() -> tuple[str, ...]:

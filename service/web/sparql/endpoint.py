@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ... import formats
+from ... import formats, prefixes
 from ...config import Settings
 from ...formats import FormatError
 from ...live import LiveRelease, NoRelease
@@ -169,7 +169,7 @@ def _editor() -> ResponseReturnValue:
     settings = _settings()
     config = {
         "endpoint": request.base_url,
-        "prefixes": {"def": settings.def_base, "id": settings.id_base, "graph": settings.graph_base},
+        "prefixes": prefixes.of(settings, ids=True),
         "example": examples.starter_query(settings),
     }
     html = render_template("sparql/editor.html", config=config, examples=examples.load(settings), settings=settings)
