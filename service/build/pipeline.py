@@ -31,6 +31,7 @@ from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, 
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
+from .guards import GUARDS
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -270,6 +271,7 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
                 prepared.mappings,
                 options=options,
                 report=report,
+                guards=GUARDS,
                 entailment=prepared.entailment,
                 progress=lambda d, r: notify("rows", dataset=d, rows=r),
             ):
@@ -296,7 +298,7 @@ def map_one(
     report = Report()
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
-        for chunk in materialize([mapping], options=options, report=report):
+        for chunk in materialize([mapping], options=options, report=report, guards=GUARDS):
             out.write(chunk)
     finally:
         if out is not sys.stdout.buffer:

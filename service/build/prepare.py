@@ -16,10 +16,10 @@ from ..errors import BuildError, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
 from ..mapping.yarrrml import parse_mapping
-from ..policy.decisions import constant_hits, undecided_columns
-from ..policy.guard import open_table
+from ..policy.decisions import constant_hits
 from ..policy.register import register_graph
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
+from .guards import guarded_table, undecided
 
 
 @dataclass
@@ -102,11 +102,11 @@ def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
             _check_header(mapping, join.parent.source, columns)
             used.setdefault(join.parent.source.path, set()).update(columns)
             sources.setdefault(join.parent.source.path, join.parent.source)
-    return undecided_columns(mapping, used, sources) + constant_hits(mapping)
+    return undecided(mapping, used, sources) + constant_hits(mapping)
 
 
 def _check_header(mapping: DatasetMapping, source: Source, columns: list[str]) -> None:
-    with open_table(source, mapping) as table:
+    with guarded_table(source, mapping) as table:
         table.require(columns)
 
 

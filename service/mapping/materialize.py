@@ -5,15 +5,15 @@ Pure: it reads the tables and yields bytes; where the bytes go (a store, a file,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import SourceError
-from ..policy.guard import AggregatedTable, open_table
-from ..policy.scanner import PersonalDataFound, Scanner
+from ..policy.model import Allowance
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
-from .model import DatasetMapping
+from .model import DatasetMapping, Source
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
 
@@ -30,25 +30,43 @@ class Options:
     min_rows_for_share: int = 20
 
 
+@dataclass(frozen=True)
+class Guards:
+    """How the policy holds the mapper, given by the caller (the build), so mapping code imports no policy code.
+
+    ``open_table(source, mapping)`` reads a table as the policy lets it be read (``policy.guard``: withheld
+    rows left out, aggregated sources as counts); ``scanner(dataset, file, allowances)`` makes a table's
+    output scanner (``policy.scanner.Scanner``), whose ``check()`` raises when it found personal data.
+    """
+
+    open_table: Callable[[Source, DatasetMapping], Any]
+    scanner: Callable[[str, str, Iterable[Allowance]], Any]
+
+
 def materialize(
     mappings: list[DatasetMapping],
     *,
     options: Options,
     report: Report,
+    guards: Guards,
     entailment: Entailment | None = None,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given."""
+    """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given.
+
+    Every table is read through ``guards``: the policy's table guard and output scanner.
+    """
     for mapping in mappings:
         if mapping.policy.dataset is not None:
             continue  # withheld as a whole: not a row is read, only its register entry and catalogue record exist
-        yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress)
+        yield from _materialize_dataset(mapping, options, report, guards, entailment or Entailment(), progress)
 
 
 def _materialize_dataset(
     mapping: DatasetMapping,
     options: Options,
     report: Report,
+    guards: Guards,
     entailment: Entailment,
     progress: Progress | None,
 ) -> Iterator[bytes]:
@@ -56,10 +74,10 @@ def _materialize_dataset(
     plans = plan_dataset(mapping, cursor=cursor, entailment=entailment, graph_base=options.graph_base)
     for plan in plans:
         for join in plan.joins:
-            _fill_join_index(mapping, join, options, cursor)
+            _fill_join_index(mapping, join, options, cursor, guards)
     for plan in plans:
         stats = report.table(mapping.slug, _rel(plan, mapping))
-        yield from _materialize_table(mapping, plan, stats, options, report, cursor, progress)
+        yield from _materialize_table(mapping, plan, stats, options, report, cursor, guards, progress)
         if stats.rows >= options.min_rows_for_share and stats.bad_row_share > options.max_bad_row_share:
             raise SourceError(
                 plan.source.path,
@@ -76,11 +94,13 @@ def _rel(plan: SourcePlan, mapping: DatasetMapping) -> str:
         return plan.source.path.name
 
 
-def _fill_join_index(mapping: DatasetMapping, join: JoinIndex, options: Options, cursor: Cursor) -> None:
+def _fill_join_index(
+    mapping: DatasetMapping, join: JoinIndex, options: Options, cursor: Cursor, guards: Guards
+) -> None:
     columns, subject, keys = plan_join_index(mapping, join, cursor=cursor, graph_base=options.graph_base)
     nulls = join.parent.source.dialect.null_values
     index = join.index
-    with open_table(join.parent.source, mapping) as table:
+    with guards.open_table(join.parent.source, mapping) as table:
         for rows, _numbers, _malformed in table.chunks(columns, options.chunk_rows):
             for row in rows:
                 key = tuple(row[k] for k in keys)
@@ -134,6 +154,7 @@ def _materialize_table(
     options: Options,
     report: Report,
     cursor: Cursor,
+    guards: Guards,
     progress: Progress | None,
 ) -> Iterator[bytes]:
     dialect = plan.source.dialect
@@ -157,9 +178,9 @@ def _materialize_table(
             stats,
         )
 
-    scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow)
+    scanner = guards.scanner(stats.dataset, stats.file, mapping.policy.allow)
     stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
-    with open_table(plan.source, mapping) as table:
+    with guards.open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
             report.add(
                 Issue(
@@ -214,7 +235,5 @@ def _materialize_table(
                 progress(stats.dataset, len(rows))
             yield text.encode("utf-8")
         stats.withheld_rows = table.withheld_rows
-        if isinstance(table, AggregatedTable):
-            stats.suppressed_cells = table.suppressed
-    if scanner.hits:
-        raise PersonalDataFound(scanner)
+        stats.suppressed_cells = table.suppressed
+    scanner.check()

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import MappingError
-from ..mapping.model import (
+from .grounds import GROUNDS, normalise
+from .model import (
     Aggregation,
     Allowance,
     Policy,
@@ -19,7 +20,6 @@ from ..mapping.model import (
     WithheldColumn,
     WithheldDataset,
 )
-from .grounds import GROUNDS, normalise
 
 Fail = Callable[..., MappingError]
 POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow"}

@@ -1,9 +1,7 @@
-"""Example queries, one file each in ``mappings/queries/<name>.rq``, at stable URLs ``/queries/<name>``.
+"""Example queries, one file each in ``mappings/queries/<name>.rq``, read for the editor and ``/queries``.
 
 A file starts with comment lines ``# key: value`` (title@nl, title@en, dataset, description@nl,
-description@en); the rest is the query. ``/queries/<name>`` gives the page in a browser, the query text
-as ``application/sparql-query`` (or ``?format=rq``), and the results in every format (``?format=csv``, or
-Accept), through the same path as /sparql.
+description@en); the rest is the query. The routes are in ``queries.py``.
 """
 
 from __future__ import annotations
@@ -13,14 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Response, abort, render_template, request
-from flask.typing import ResponseReturnValue
-
 from ... import formats
 from ...config import Settings
-from ...query.protocol import QueryRequest
-from ..negotiate import choose
-from . import bp
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _HEADER = re.compile(r"#\s*([A-Za-z@-]+)\s*:\s*(.*)")
@@ -114,28 +106,3 @@ def starter_query(settings: Settings) -> str:
         "SELECT ?class (COUNT(?thing) AS ?count) WHERE {\n  ?thing a ?class .\n}\n"
         "GROUP BY ?class\nORDER BY DESC(?count)\nLIMIT 20\n"
     )
-
-
-@bp.get("/queries")
-def example_list() -> ResponseReturnValue:
-    from .endpoint import _settings
-
-    choose((formats.HTML,))
-    return render_template("sparql/queries.html", examples=load(_settings()))
-
-
-@bp.get("/queries/<name>")
-def example(name: str) -> ResponseReturnValue:
-    from .endpoint import _settings, answer
-
-    found = find(_settings(), name)
-    if found is None:
-        abort(404, f"there is no example query named '{name}'; see /queries")
-    fmt = choose(found.offers)
-    if fmt is formats.HTML:
-        return render_template("sparql/query.html", example=found)
-    if fmt is formats.SPARQL_QUERY:
-        return Response(found.query, mimetype=fmt.media_type)
-    chosen_by = "format" if request.args.get("format") else "accept"
-    bindings, graph = (None, fmt.media_type) if fmt.is_rdf else (fmt.media_type, None)
-    return answer(QueryRequest(found.query, None, None, bindings, graph, chosen_by))
