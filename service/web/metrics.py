@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
@@ -38,6 +38,17 @@ QUERIES = Counter(
 CACHE = Counter("openbaar_sparql_cache", "SPARQL result cache lookups, by result (hit or miss).", ["result"])
 TRUNCATED = Counter("openbaar_sparql_truncated", "SPARQL results cut at the row limit.")
 TIMEOUTS = Counter("openbaar_sparql_timeouts", "SPARQL queries stopped at the deadline.")
+RUNNING = Gauge(
+    "openbaar_sparql_running",
+    "SPARQL queries being evaluated now, in the server processes or their query processes.",
+    multiprocess_mode="livesum",
+)
+DOC_FRONT = Counter(
+    "openbaar_doc_front",
+    "Requests for /doc/ seen by the WSGI document front, by outcome: answered (by the front), "
+    "handed_on (to Flask: HTML, ?format=, paging, 404, …) or failed (an error in the front; Flask answered).",
+    ["outcome"],
+)
 EVALUATIONS = Counter(
     "openbaar_sparql_evaluations",
     "SPARQL queries evaluated, by where: inline (bounded by the row cap, in the server process) or process.",
@@ -66,7 +77,7 @@ def _registry(live: Live) -> CollectorRegistry:
         MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS):
+        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS, DOC_FRONT, RUNNING):
             registry.register(collector)
     registry.register(_LiveReleaseCollector(live))
     return registry

@@ -21,7 +21,7 @@ from ...query import protocol
 from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, WorkerLost
 from ...query.protocol import ProtocolError, QueryRequest
 from .. import http
-from ..metrics import CACHE, EVALUATIONS, QUERIES, TIMEOUTS, TRUNCATED
+from ..metrics import CACHE, EVALUATIONS, QUERIES, RUNNING, TIMEOUTS, TRUNCATED
 from ..negotiate import choose
 from . import bp, description, examples
 
@@ -34,11 +34,11 @@ TRUNCATED_HEADER = "X-Openbaar-Truncated"
 
 
 def _settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 def queries() -> QueryService:
-    return current_app.extensions["openbaar.queries"]  # type: ignore[no-any-return]
+    return current_app.extensions["openbaar.queries"]
 
 
 def text_error(status: int, message: str, retry_after: int | None = None) -> Response:
@@ -97,7 +97,8 @@ def answer(parsed: QueryRequest) -> Response:
                 QUERIES.labels("not_modified").inc()
                 return _not_modified(tag, release, created)
     try:
-        outcome = queries().execute(parsed, release)
+        with RUNNING.track_inprogress():
+            outcome = queries().execute(parsed, release)
     except ProtocolError as exc:
         QUERIES.labels("refused").inc()
         return text_error(exc.status, exc.message)
