@@ -99,8 +99,8 @@ def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]
     data: Iterable[ox.Quad | ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)
     names = {**WELL_KNOWN, **prefixes}
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        return ox.serialize(data, format=fmt)  # type: ignore[no-any-return]
-    return ox.serialize(data, format=fmt, prefixes=names)  # type: ignore[no-any-return]
+        return ox.serialize(data, format=fmt)
+    return ox.serialize(data, format=fmt, prefixes=names)
 
 
 def document(

@@ -106,13 +106,13 @@ class LiveRelease:
     def memo(self, key: Any, make: Callable[[], T]) -> T:
         """A value derived from this release (the register, a serialised body), made once per process."""
         try:
-            return self._memo[key]  # type: ignore[no-any-return]
+            return self._memo[key]
         except KeyError:
             pass
         with self._lock:
             if key not in self._memo:
                 self._memo[key] = make()
-            return self._memo[key]  # type: ignore[no-any-return]
+            return self._memo[key]
 
 
 class Live:

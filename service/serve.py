@@ -13,7 +13,7 @@ from . import create_app
 from .config import Settings, share_metrics_in
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings, self.options = settings, options
         super().__init__()

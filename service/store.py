@@ -40,7 +40,7 @@ def bulk_load_graph(store: ox.Store, data: bytes | str, rdf_format: str, graph: 
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Quads per named graph."""
     return {
-        str(s["g"].value): int(s["n"].value)  # type: ignore[union-attr]
+        str(s["g"].value): int(s["n"].value)
         for s in store.query(GRAPH_COUNTS)  # type: ignore[union-attr]
     }
 
@@ -90,8 +90,8 @@ def result_kind(result: object) -> str:
 
 def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str) -> bytes:
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=rdf_format(media_type))  # type: ignore[no-any-return]
-    return result.serialize(format=results_format(media_type))  # type: ignore[no-any-return]
+        return result.serialize(format=rdf_format(media_type))
+    return result.serialize(format=results_format(media_type))
 
 
 def dump_graph(
@@ -108,11 +108,11 @@ def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, 
     result = store.query(query, substitutions=subs)
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     return [
-        {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
+        {n: row[n].value for n in names if row[n] is not None}
         for row in result  # type: ignore[union-attr]
     ]
 
 
 def graph_ntriples(store: ox.Store, graph: str) -> bytes:
     """One named graph as N-Triples bytes (small graphs: the catalogue)."""
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))  # type: ignore[no-any-return]
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))

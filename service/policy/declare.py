@@ -101,7 +101,7 @@ class _Reader:
                 raise self.fail(f"{where}.where.matches", f"invalid regular expression: {exc}") from None
         return RowCondition(
             column=str(cond["column"]),
-            operator="in" if op == "equals" else op,  # type: ignore[arg-type]
+            operator="in" if op == "equals" else op,
             values=values,
             source=str(node["source"]) if node.get("source") else None,
             **self.entry(node, where),

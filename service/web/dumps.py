@@ -28,7 +28,7 @@ MAX_AGE_LIVE = 300
 
 
 def _settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 def _entry(release: Release, name: str) -> dict[str, Any] | None:

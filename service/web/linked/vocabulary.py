@@ -72,7 +72,7 @@ def _vocabulary(extension: Format | None) -> ResponseReturnValue:
     return response
 
 
-def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:
     s = settings()
     terms: dict[str, dict[str, object]] = {}
     for q in quads:

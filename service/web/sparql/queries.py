@@ -20,7 +20,7 @@ from .examples import find, load
 
 
 def settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 @bp.get("/queries")
