@@ -260,7 +260,6 @@ def test_killed_query_processes_and_server_workers_are_replaced(home: Settings) 
     try:
         with ThreadPoolExecutor(1) as pool:
             slow = pool.submit(post, served, CARTESIAN)
-            wait_for(served.url, "openbaar_sparql_running", 1)
             deadline = time.monotonic() + 20
             victims: list[psutil.Process] = []
             while time.monotonic() < deadline and not victims:
@@ -276,9 +275,7 @@ def test_killed_query_processes_and_server_workers_are_replaced(home: Settings) 
             assert post(served, POINT).status_code == 200
         assert {p.pid for p in query_processes(served)}.isdisjoint(v.pid for v in victims)
 
-        deadline = time.monotonic() + 20
-        while len(query_processes(served)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)  # the replacements start in the background
+        time.sleep(1)
         children = query_processes(served)
         assert len(children) >= 2
         worker = psutil.Process(served.process.pid).children()[0]
