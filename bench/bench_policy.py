@@ -40,11 +40,11 @@ AGGREGATE = """
 import sys
 from pathlib import Path
 from service.mapping.yarrrml import parse_mapping
-from service.policy.guard import open_table
+from service.build.guards import guarded_table
 project = Path(sys.argv[1])
 mapping = parse_mapping(project / "mappings" / "wmo-voorzieningen.yml", project=project,
                         id_base="https://data.groningen.nl/id/", def_base="https://data.groningen.nl/def/")
-with open_table(mapping.sources[0], mapping) as table:
+with guarded_table(mapping.sources[0], mapping) as table:
     assert len(table.rows) > 100
 """
 COUNTER = """

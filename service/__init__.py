@@ -17,16 +17,17 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """
     from flask import Flask
 
-    from .web import assets, dumps, health, http, layout, linked, metrics, releases, sparql
+    from .live import Live
+    from .web import assets, dumps, health, http, layout, linked, metrics, negotiate, releases, sparql
     from .web import catalog as catalog_pages
     from .web import register as register_pages
-    from .web.live import LiveStore
 
     settings = settings or load_settings(**overrides)
     app = Flask(__name__)
     app.config["OPENBAAR"] = settings
-    app.extensions["openbaar.live"] = LiveStore(settings)
+    app.extensions["openbaar.live"] = Live(settings)  # the one live-release object of this app
     http.init_app(app)
+    negotiate.init_app(app)
     layout.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(health.bp)

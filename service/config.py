@@ -166,3 +166,25 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             values[f.name] = _coerce(f.name, raw)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
+
+
+#: The folder holding the ``service`` package, whether installed or run from a checkout.
+CODE_ROOT = str(Path(__file__).resolve().parents[1])
+#: prometheus_client reads this variable itself: its multiprocess mode sums every server process's counters.
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for our own child processes (mapper, query processes): they import this very package."""
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": CODE_ROOT + (os.pathsep + path if path else "")}
+
+
+def shared_metrics_dir() -> str | None:
+    """The folder server processes share their metrics in, when ``openbaar serve`` set one."""
+    return os.environ.get(METRICS_DIR_VARIABLE) or None
+
+
+def share_metrics_in(folder: str) -> None:
+    """Make this process and the server processes it starts count metrics in ``folder``."""
+    os.environ[METRICS_DIR_VARIABLE] = folder

@@ -216,7 +216,7 @@ class Describer:
             text = f"{PAGE_QUERY} OFFSET {int(start)} LIMIT {int(PAGE_SIZE)}"
             bound = {ox.Variable("p"): predicate, ox.Variable("s" if direction == "out" else "o"): subject}
             rows = self.store.query(text, substitutions=bound)
-            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[union-attr, index]
+            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         return Group(predicate.value, direction, total, quads, page)
 
     def _closure(self, outgoing: list[Group]) -> list[ox.Quad]:

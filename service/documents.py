@@ -12,39 +12,15 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from .describe import Description
+from .formats import BY_EXTENSION
+from .prefixes import WELL_KNOWN
+from .store import rdf_format
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-#: Extension → pyoxigraph format.
-RDF_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
-
-COMMON_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": FOAF,
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "schema": "http://schema.org/",
-    "hydra": HYDRA,
-    "void": VOID,
-    "qb": "http://purl.org/linked-data/cube#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-}
 
 #: (direction, predicate IRI, page) → absolute IRI of that page of the document.
 PageIri = Callable[[str, str, int], str]
@@ -117,14 +93,14 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
 
 def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]) -> bytes:
     """Quads in the format named by ``extension``; triple formats drop the graph."""
-    fmt = RDF_FORMATS[extension]
+    fmt = rdf_format(BY_EXTENSION[extension].media_type)
     # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
     # and cheaper than removing the repeat in Python on every request.
     data: Iterable[ox.Quad | ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)
-    names = {**COMMON_PREFIXES, **prefixes}
+    names = {**WELL_KNOWN, **prefixes}
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        return ox.serialize(data, format=fmt)  # type: ignore[no-any-return]
-    return ox.serialize(data, format=fmt, prefixes=names)  # type: ignore[no-any-return]
+        return ox.serialize(data, format=fmt)
+    return ox.serialize(data, format=fmt, prefixes=names)
 
 
 def document(

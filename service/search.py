@@ -47,7 +47,7 @@ def write_index(store: ox.Store, path: Path, id_base: str) -> dict[str, int]:
     db = sqlite3.connect(path)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        tsv = store.query(TYPED).serialize(format=ox.QueryResultsFormat.TSV)  # type: ignore[union-attr]
+        tsv = store.query(TYPED).serialize(format=ox.QueryResultsFormat.TSV)
         prefix = "<" + id_base
         iris = (line[1:-1] for line in tsv.decode("utf-8").split("\n")[1:] if line.startswith(prefix))
         db.executemany("INSERT INTO resource (iri) VALUES (?)", ((iri,) for iri in iris))

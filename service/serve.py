@@ -10,10 +10,10 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from . import create_app
-from .config import Settings
+from .config import Settings, share_metrics_in
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings, self.options = settings, options
         super().__init__()
@@ -85,7 +85,7 @@ def run(settings: Settings, *, host: str, port: int, workers: int, dev: bool = F
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return
     metrics_dir = tempfile.mkdtemp(prefix="openbaar-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    share_metrics_in(metrics_dir)
     try:
         _Gunicorn(settings, gunicorn_options(host, port, workers, settings)).run()
     finally:

@@ -1,6 +1,6 @@
 """Store-level SPARQL evaluation for the query processes: the dataset, the row cap and the result documents.
 
-Beside ``store.py``, the only other module that imports pyoxigraph. Capped documents are written here
+A store reader beside ``store.py`` (see there for which modules import pyoxigraph). Capped documents are written here
 rather than by pyoxigraph's serializer because that one always writes every row, and a cut must be
 announced inside the document (JSON) as well as in a header.
 """
@@ -19,14 +19,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import GRAPH_FORMATS, RESULT_FORMATS
+from .prefixes import WELL_KNOWN
+from .store import rdf_format, results_format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-#: SELECT/ASK media types, in the order they are offered.
-BINDINGS_MEDIA = tuple(RESULT_FORMATS)
-_QUAD_FORMATS = ("application/trig", "application/n-quads")
 
 
 class QueryInputError(ValueError):
@@ -124,7 +121,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
     if bindings_media is None:
         raise NotAcceptable("bindings")
     if isinstance(result, ox.QueryBoolean):
-        return Document(bindings_media, result.serialize(format=RESULT_FORMATS[bindings_media]), False)
+        return Document(bindings_media, result.serialize(format=results_format(bindings_media)), False)
     variables = [v.value for v in result.variables]
     rows = list(islice(result, row_limit + 1))
     truncated = len(rows) > row_limit
@@ -134,16 +131,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
 
 
 #: Prefixes for readable Turtle and TriG (graph results carry no prefixes of their own).
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "schema": "http://schema.org/",
-}
+PREFIXES = WELL_KNOWN
 
 
 def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Document:
@@ -151,10 +139,10 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
     truncated = len(triples) > row_limit
     del triples[row_limit:]
     items: list[Any] = triples
-    if media in _QUAD_FORMATS:
+    if rdf_format(media).supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
-    body = ox.serialize(items, format=GRAPH_FORMATS[media], prefixes=prefixes)
+    body = ox.serialize(items, format=rdf_format(media), prefixes=prefixes)
     return Document(media, body, truncated)
 
 

@@ -1,6 +1,7 @@
-"""The only module that imports pyoxigraph: load a new release store, open one read-only, query it.
+"""The store: load a new release store, open one read-only, query it, dump its graphs.
 
-Keeping the store behind these few functions means a change of store touches one file.
+It owns the store. pyoxigraph is imported here and in the store readers beside it (``sparql_store``,
+``describe``, ``documents``, ``search``), nowhere else: ``tests/unit/test_rules.py`` checks it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def bulk_load_graph(store: ox.Store, data: bytes | str, rdf_format: str, graph: 
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Quads per named graph."""
     return {
-        str(s["g"].value): int(s["n"].value)  # type: ignore[union-attr]
+        str(s["g"].value): int(s["n"].value)
         for s in store.query(GRAPH_COUNTS)  # type: ignore[union-attr]
     }
 
@@ -67,9 +68,9 @@ def shared_triples(store: ox.Store, counts: dict[str, int]) -> list[str]:
             continue
         done.add(graph)
         for row in store.query(_SHARED, substitutions={ox.Variable("g"): ox.NamedNode(graph)}):  # type: ignore[union-attr]
-            if row["h"].value in done:  # type: ignore[index,union-attr]
+            if row["h"].value in done:
                 continue
-            found.append(f"{row['s']} {row['p']} {row['o']} is in {row['g'].value} and in {row['h'].value}")  # type: ignore[index,union-attr]
+            found.append(f"{row['s']} {row['p']} {row['o']} is in {row['g'].value} and in {row['h'].value}")
     return found[:10]
 
 
@@ -84,21 +85,20 @@ def finish(store: ox.Store) -> None:
     store.optimize()
 
 
-#: SELECT/ASK result formats by media type, and graph formats by media type.
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    """pyoxigraph's enum for an RDF media type of ``service.formats`` (media types are our only names)."""
+    found = ox.RdfFormat.from_media_type(media_type)
+    if found is None:
+        raise KeyError(media_type)
+    return found
+
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    """pyoxigraph's enum for a SELECT/ASK result media type of ``service.formats``."""
+    found = ox.QueryResultsFormat.from_media_type(media_type)
+    if found is None:
+        raise KeyError(media_type)
+    return found
 
 
 def run_query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -113,8 +113,8 @@ def result_kind(result: object) -> str:
 
 def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str) -> bytes:
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=GRAPH_FORMATS[media_type])  # type: ignore[no-any-return]
-    return result.serialize(format=RESULT_FORMATS[media_type])  # type: ignore[no-any-return]
+        return result.serialize(format=rdf_format(media_type))
+    return result.serialize(format=results_format(media_type))
 
 
 def dump_graph(
@@ -131,11 +131,11 @@ def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, 
     result = store.query(query, substitutions=subs)
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     return [
-        {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
+        {n: row[n].value for n in names if row[n] is not None}
         for row in result  # type: ignore[union-attr]
     ]
 
 
 def graph_ntriples(store: ox.Store, graph: str) -> bytes:
     """One named graph as N-Triples bytes (small graphs: the catalogue)."""
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))  # type: ignore[no-any-return]
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))

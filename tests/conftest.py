@@ -88,11 +88,36 @@ def stop(served: Served) -> None:
         served.process.stderr.close()
 
 
+#: Fixtures that build a release or start a server: every test using one is marked slow (see pyproject.toml).
+SLOW_FIXTURES = frozenset({"built", "server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by what a test uses: a built release or a server makes it slow, a browser makes it a browser test."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the session's browser tests (Debian's package, see tests/setup.sh)."""
-    from tests.support.browser import chromium
+    """One headless Chromium for the session's browser tests (Debian's package, see tests/setup.sh).
 
+    Without Chromium a local run skips these tests and says how to install it; in CI (``CI`` set, as every
+    CI service does) they fail instead, because CI installs it and a missing browser is a broken setup.
+    """
+    from tests.support.browser import CHROMEDRIVER, CHROMIUM, chromium
+
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not Path(path).is_file()]
+    if missing:
+        message = f"Chromium is not installed ({', '.join(missing)}): run sh tests/setup.sh"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it, browser tests are never skipped there")
+        pytest.skip(message)
     with chromium() as driver:
         yield driver
 

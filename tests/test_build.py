@@ -17,6 +17,8 @@ from service.releases import list_releases, live_release, live_release_id, rollb
 
 from .conftest import REPO, copy_project, serve, stop
 
+pytestmark = pytest.mark.slow  # builds releases or starts servers
+
 GEO = "http://www.opengis.net/ont/geosparql#"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 MAPPINGS = sorted(p.stem for p in (REPO / "mappings").glob("*.yml"))

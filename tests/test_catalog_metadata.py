@@ -13,6 +13,8 @@ from service.releases import live_release
 
 from .conftest import copy_project
 
+pytestmark = pytest.mark.slow  # builds releases or starts servers
+
 
 def test_missing_licence_and_unknown_theme_fail_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")

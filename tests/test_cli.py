@@ -33,6 +33,7 @@ def test_every_command_explains_itself(command: str) -> None:
     assert len(result.stdout.splitlines()) > 4
 
 
+@pytest.mark.slow  # maps every bundled dataset
 def test_validate_publishes_nothing(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     result = openbaar("validate", project=project, home=tmp_path / "var")
@@ -41,6 +42,7 @@ def test_validate_publishes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "var" / "live").exists()
 
 
+@pytest.mark.slow  # maps every bundled dataset
 def test_build_prints_a_summary_and_releases_lists_it(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     result = openbaar("build", project=project, home=tmp_path / "var")

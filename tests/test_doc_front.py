@@ -140,3 +140,16 @@ def test_front_answers_are_counted_in_metrics(server) -> None:  # type: ignore[n
     for _ in range(3):
         fetch(server, f"{TREE}.ttl")
     assert counted() >= before + 3
+
+
+def test_the_front_counts_what_it_answers_and_what_it_hands_to_flask(server: Served) -> None:
+    """``openbaar_doc_front`` tells the two paths apart: a test of the front can see it answered."""
+    from tests.support.metrics import metric
+
+    before = {o: metric(server.url, "openbaar_doc_front", outcome=o) for o in ("answered", "handed_on", "failed")}
+    for _ in range(3):
+        assert fetch(server, f"{TREE}.ttl")[0] == 200  # the front's own case
+    assert fetch(server, TREE, Accept="text/html")[0] == 200  # HTML: Flask's
+    assert fetch(server, "/doc/boom/bestaat-niet.ttl")[0] == 404  # unknown: Flask's
+    after = {o: metric(server.url, "openbaar_doc_front", outcome=o) for o in before}
+    assert {o: after[o] - before[o] for o in before} == {"answered": 3, "handed_on": 2, "failed": 0}

@@ -99,7 +99,6 @@ def test_format_order_is_extension_then_parameter_then_accept(server) -> None:  
 @pytest.mark.parametrize(
     ("path", "accept"),
     [
-        ("/doc/boom/100008?format=pdf", "*/*"),
         ("/doc/boom/100008", "image/png"),
         ("/id/boom/100008", "text/html;q=0"),
         ("/doc/boom/100008", "*/*;q=0"),

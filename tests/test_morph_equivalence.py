@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from service.build.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping, Dialect, FunctionCall, TermMap
 from service.mapping.report import Report
@@ -56,7 +57,9 @@ def test_same_graph_as_morph_kgc(path: Path, tmp_path: Path) -> None:
     theirs = triples(out.read_bytes(), ox.RdfFormat.N_QUADS)
     report = Report()
     ours_bytes = b"".join(
-        materialize([parse(path)], options=Options(graph_base="https://data.groningen.nl/graph/"), report=report)
+        materialize(
+            [parse(path)], options=Options(graph_base="https://data.groningen.nl/graph/"), report=report, guards=GUARDS
+        )
     )
     ours = triples(ours_bytes, ox.RdfFormat.N_QUADS)
     assert report.total == 0

@@ -10,6 +10,8 @@ import requests
 
 from .conftest import Served
 
+pytestmark = pytest.mark.slow  # builds releases or starts servers
+
 COUNT_TREES = """PREFIX def: <https://data.groningen.nl/def/>
 SELECT (COUNT(?b) AS ?n) WHERE { ?b a def:Boom }"""
 

@@ -25,15 +25,11 @@ from typing import Any, BinaryIO
 
 from .. import store as stores
 from ..catalog.facts import DUMP_FORMATS, FULL_DUMP, DumpFile
+from ..prefixes import WELL_KNOWN
 
 BLOCK = 4 << 20
 #: Blocks in flight per output: bounds memory to a few tens of megabytes.
 IN_FLIGHT = 4
-TURTLE_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-}
 
 Transform = Callable[[bytes], bytes]
 
@@ -250,7 +246,7 @@ def finish_dumps(
             parts[fmt].append(folder / name)
         if counts.get(graph, 0) <= turtle_max:
             name = f"{slug}.{DUMP_FORMATS['ttl'].suffix}"
-            size, sha = _turtle(store, graph, folder / name, level, {**TURTLE_PREFIXES, **prefixes})
+            size, sha = _turtle(store, graph, folder / name, level, {**WELL_KNOWN, **prefixes})
             files.append(DumpFile(name, slug, "ttl", DUMP_FORMATS["ttl"].media_type, size, sha))
     for graph, stem in stems.items():
         if graph in streamed and graph not in datasets.values():

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
-from ..config import Settings
+from ..config import Settings, child_environment
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
@@ -31,6 +31,7 @@ from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
 from .checksums import mapping_entry, source_entry
+from .guards import GUARDS
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -189,7 +190,7 @@ def _map_and_load(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         pass_fds=(write_fd,),
-        env=_worker_env(),
+        env=child_environment(),
     )
     os.close(write_fd)
 
@@ -247,13 +248,6 @@ def _release_fifo_reader(fifo: Path) -> None:
         time.sleep(0.05)
 
 
-def _worker_env() -> dict[str, str]:
-    """The worker imports this very package, installed or not."""
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-
-
 def validate(settings: Settings, progress: Progress | None = None) -> tuple[list[dict[str, Any]], Path, int]:
     """Check and map everything as a build would, publishing nothing: (tables, issues file, issue count)."""
     notify = progress or (lambda *a, **k: None)
@@ -275,6 +269,7 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
                 prepared.mappings,
                 options=options,
                 report=report,
+                guards=GUARDS,
                 entailment=prepared.entailment,
                 progress=lambda d, r: notify("rows", dataset=d, rows=r),
             ):
@@ -302,7 +297,7 @@ def map_one(
     report = Report()
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
-        for chunk in materialize([mapping], options=options, report=report):
+        for chunk in materialize([mapping], options=options, report=report, guards=GUARDS):
             out.write(chunk)
     finally:
         if out is not sys.stdout.buffer:

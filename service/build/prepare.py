@@ -15,12 +15,14 @@ from ..config import Settings
 from ..errors import BuildError, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
+from ..mapping.sources import Table
 from ..mapping.yarrrml import parse_mapping
-from ..policy.decisions import constant_hits, undecided_columns
+from ..policy.decisions import constant_hits
 from ..policy.differencing import differencing_problems
-from ..policy.guard import condition_counts, open_table
+from ..policy.guard import condition_counts
 from ..policy.register import register_graph
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
+from .guards import guarded_table, undecided
 
 
 @dataclass
@@ -82,10 +84,10 @@ def prepare(settings: Settings) -> Prepared:
     problems += concept_collisions(mappings, settings.id_base)
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems)
-    problems = differencing_problems(mappings)
+    problems = differencing_problems(mappings, Table)
     if problems:
         raise BuildError("aggregates of one source together reveal small counts; nothing was published", problems)
-    counts = {m.slug: condition_counts(m) for m in mappings if m.policy.rows}
+    counts = {m.slug: condition_counts(m, Table) for m in mappings if m.policy.rows}
     if settings.inference:
         entailment, schema_entailed = close_vocabulary(vocabulary)
         return Prepared(mappings, vocabulary, entailment, schema_entailed, counts)
@@ -111,11 +113,11 @@ def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
             _check_header(mapping, join.parent.source, columns)
             used.setdefault(join.parent.source.path, set()).update(columns)
             sources.setdefault(join.parent.source.path, join.parent.source)
-    return undecided_columns(mapping, used, sources) + constant_hits(mapping)
+    return undecided(mapping, used, sources) + constant_hits(mapping)
 
 
 def _check_header(mapping: DatasetMapping, source: Source, columns: list[str]) -> None:
-    with open_table(source, mapping) as table:
+    with guarded_table(source, mapping) as table:
         table.require(columns)
 
 

@@ -17,6 +17,7 @@ from ..mapping.materialize import Options, materialize
 from ..mapping.plan import Entailment
 from ..mapping.report import Report
 from ..mapping.yarrrml import parse_mapping
+from .guards import GUARDS
 
 
 def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
@@ -43,7 +44,7 @@ def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
             ]
             progress = lambda dataset, rows: emit(event="progress", dataset=dataset, rows=rows)  # noqa: E731
             for chunk in materialize(
-                mappings, options=options, report=report, entailment=entailment, progress=progress
+                mappings, options=options, report=report, guards=GUARDS, entailment=entailment, progress=progress
             ):
                 out.write(chunk)
             out.flush()

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .. import formats
+
 
 @dataclass(frozen=True)
 class DumpFormat:
@@ -22,9 +24,8 @@ class DumpFormat:
 
 #: The dump formats, in the order they are listed; every dump is gzipped.
 DUMP_FORMATS: dict[str, DumpFormat] = {
-    "nt": DumpFormat("nt.gz", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    "nq": DumpFormat("nq.gz", "application/n-quads", "RDF_N_QUADS", "N-Quads"),
-    "ttl": DumpFormat("ttl.gz", "text/turtle", "RDF_TURTLE", "Turtle"),
+    f.extension: DumpFormat(f"{f.extension}.gz", f.media_type, str(f.eu), f.label)
+    for f in (formats.N_TRIPLES, formats.N_QUADS, formats.TURTLE)
 }
 #: The catalogue as validated, kept in the release directory and served from there.
 CATALOG_FILE = "catalog.nt"

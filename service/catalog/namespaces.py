@@ -4,37 +4,40 @@ from __future__ import annotations
 
 from rdflib import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, Graph, Namespace
 
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-DCT = DCTERMS
+from ..prefixes import WELL_KNOWN
 
-PREFIXES = {
-    "adms": ADMS,
-    "dcat": DCAT,
-    "dcatap": DCATAP,
-    "dct": DCTERMS,
-    "foaf": FOAF,
-    "hydra": HYDRA,
-    "locn": LOCN,
-    "owl": OWL,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "spdx": SPDX,
-    "vcard": VCARD,
-    "void": VOID,
-    "xsd": XSD,
-}
+__all__ = [
+    "ADMS",
+    "DCAT",
+    "DCATAP",
+    "DCT",
+    "FOAF",
+    "HYDRA",
+    "LOCN",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "SPDX",
+    "VCARD",
+    "VOID",
+    "XSD",
+    "new_graph",
+]
+
+ADMS = Namespace(WELL_KNOWN["adms"])
+DCATAP = Namespace(WELL_KNOWN["dcatap"])
+HYDRA = Namespace(WELL_KNOWN["hydra"])
+LOCN = Namespace(WELL_KNOWN["locn"])
+SPDX = Namespace(WELL_KNOWN["spdx"])
+VCARD = Namespace(WELL_KNOWN["vcard"])
+DCT = DCTERMS
 
 
 def new_graph() -> Graph:
-    """An empty graph with our prefixes, so every format reads the same way."""
+    """An empty graph with the project's prefixes (``service.prefixes``), so every format reads the same way."""
     g = Graph(bind_namespaces="core")
-    for prefix, namespace in PREFIXES.items():
-        g.bind(prefix, namespace, override=True)
+    for prefix, namespace in WELL_KNOWN.items():
+        g.bind(prefix, Namespace(namespace), override=True)
     return g

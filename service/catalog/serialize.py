@@ -1,6 +1,6 @@
-"""Serialising the catalogue: the formats offered, and one page of it with hydra paging links.
+"""One page of the catalogue, with hydra paging links.
 
-Kept apart from the profiles: they make the graph, this only chooses which triples to write and how.
+Kept apart from the profiles: they make the graph, this only chooses which triples to write.
 """
 
 from __future__ import annotations
@@ -10,15 +10,6 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SPDX, VOID, XSD, new_graph
-
-#: Media type → (rdflib format, short name for ?format=).
-FORMATS: dict[str, tuple[str, str]] = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/rdf+xml": ("xml", "rdf"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/n-triples": ("nt", "nt"),
-}
-BY_SHORT = {short: media for media, (_, short) in FORMATS.items()}
 
 #: From a dataset, the nodes that belong to it alone (left out with it on another page).
 OWNED = (DCAT.distribution, DCAT.contactPoint, DCT.rights, DCT.temporal, VOID.classPartition, VOID.propertyPartition)
@@ -83,9 +74,3 @@ def page_graph(catalog: Graph, number: int, size: int, page_url: str) -> tuple[G
     if number > 1:
         g.add((view, HYDRA.previous, URIRef(f"{page_url}?page={number - 1}")))
     return g, page
-
-
-def serialize(graph: Graph, media_type: str) -> bytes:
-    fmt = FORMATS[media_type][0]
-    data = graph.serialize(format=fmt, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")

@@ -63,7 +63,7 @@ def violations(data: Graph) -> list[tuple[URIRef, URIRef | None, str, object]]:
         value = report.value(result, SH.value)
         key = (str(focus), str(path))
         if key not in found or (value is not None and found[key][3] is None):
-            found[key] = (focus, path, message, value)  # type: ignore[assignment]
+            found[key] = (focus, path, message, value)
     return [found[k] for k in sorted(found)]
 
 

@@ -109,7 +109,7 @@ def _points(xs: Sequence[str | None], ys: Sequence[str | None], crs: str, n: int
 def _wkt_point(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
     crs = str(args[OFN + "crs"]).upper()
     target = str(args.get(OFN + "target", "CRS84")).lower()
-    good, px, py, texts, problems = _points(args[OFN + "x"], args[OFN + "y"], crs, n, ctx)  # type: ignore[arg-type]
+    good, px, py, texts, problems = _points(args[OFN + "x"], args[OFN + "y"], crs, n, ctx)
     out: list[str | None] = [None] * n
     if target == "source":
         head = f"<{CRS_IRI[crs]}> POINT("

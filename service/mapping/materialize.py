@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import SourceError
-from ..policy.guard import AggregatedTable, open_table
-from ..policy.links import WithheldIris, withheld_iris
-from ..policy.scanner import PersonalDataFound, Scanner
 from .builders import inline_of
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
-from .model import DatasetMapping
+from .model import DatasetMapping, Source
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
 
@@ -34,38 +32,60 @@ class Options:
     id_base: str | None = None
 
 
+@dataclass(frozen=True)
+class Guards:
+    """How the policy holds the mapper, given by the caller (the build), so mapping code imports no policy code.
+
+    ``open_table(source, mapping)`` reads a table as the policy lets it be read (``policy.guard``: withheld
+    rows left out, aggregated sources as counts); ``scanner(dataset, file, allowances, normalisers=)`` makes a table's
+    output scanner (``policy.scanner.Scanner``), whose ``check()`` raises when it found personal data.
+    """
+
+    open_table: Callable[[Source, DatasetMapping], Any]
+    scanner: Callable[..., Any]
+    #: ``withheld_iris(mappings, id_base=, graph_base=)``: what no line may name (``build.links.WithheldIris``).
+    withheld_iris: Callable[..., Any]
+
+
 def materialize(
     mappings: list[DatasetMapping],
     *,
     options: Options,
     report: Report,
+    guards: Guards,
     entailment: Entailment | None = None,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given."""
-    withheld = withheld_iris(mappings, id_base=options.id_base, graph_base=options.graph_base)
+    """N-Quads for every dataset: its named graph, plus the inferred graph when ``entailment`` is given.
+
+    Every table is read through ``guards``: the policy's table guard, output scanner and withheld IRIs.
+    """
+    withheld = guards.withheld_iris(mappings, id_base=options.id_base, graph_base=options.graph_base)
     for mapping in mappings:
         if mapping.policy.dataset is not None:
-            continue  # withheld as a whole: nothing is mapped, only its register entry and catalogue record exist
-        yield from _materialize_dataset(mapping, options, report, entailment or Entailment(), progress, withheld)
+            continue  # withheld as a whole: not a row is read, only its register entry and catalogue record exist
+        yield from _materialize_dataset(
+            mapping, options, report, guards, entailment or Entailment(), progress, withheld
+        )
 
 
 def _materialize_dataset(
     mapping: DatasetMapping,
     options: Options,
     report: Report,
+    guards: Guards,
     entailment: Entailment,
     progress: Progress | None,
-    withheld: WithheldIris,
+    withheld: Any,
 ) -> Iterator[bytes]:
     cursor = Cursor()
     plans = plan_dataset(mapping, cursor=cursor, entailment=entailment, graph_base=options.graph_base)
     for plan in plans:
         for join in plan.joins:
-            _fill_join_index(mapping, join, options, cursor)
+            _fill_join_index(mapping, join, options, cursor, guards)
     for plan in plans:
         stats = report.table(mapping.slug, _rel(plan, mapping))
-        yield from _materialize_table(mapping, plan, stats, options, report, cursor, progress, withheld)
+        yield from _materialize_table(mapping, plan, stats, options, report, cursor, guards, progress, withheld)
         if stats.rows >= options.min_rows_for_share and stats.bad_row_share > options.max_bad_row_share:
             raise SourceError(
                 plan.source.path,
@@ -82,11 +102,13 @@ def _rel(plan: SourcePlan, mapping: DatasetMapping) -> str:
         return plan.source.path.name
 
 
-def _fill_join_index(mapping: DatasetMapping, join: JoinIndex, options: Options, cursor: Cursor) -> None:
+def _fill_join_index(
+    mapping: DatasetMapping, join: JoinIndex, options: Options, cursor: Cursor, guards: Guards
+) -> None:
     columns, subject, keys = plan_join_index(mapping, join, cursor=cursor, graph_base=options.graph_base)
     nulls = join.parent.source.dialect.null_values
     index = join.index
-    with open_table(join.parent.source, mapping) as table:
+    with guards.open_table(join.parent.source, mapping) as table:
         for rows, _numbers, _malformed in table.chunks(columns, options.chunk_rows):
             for row in rows:
                 key = tuple(row[k] for k in keys)
@@ -151,8 +173,9 @@ def _materialize_table(
     options: Options,
     report: Report,
     cursor: Cursor,
+    guards: Guards,
     progress: Progress | None,
-    withheld: WithheldIris,
+    withheld: Any,
 ) -> Iterator[bytes]:
     dialect = plan.source.dialect
     ginf = plan.inferred_end
@@ -175,9 +198,9 @@ def _materialize_table(
             stats,
         )
 
-    scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow, normalisers=_normalisers(plan))
+    scanner = guards.scanner(stats.dataset, stats.file, mapping.policy.allow, normalisers=_normalisers(plan))
     stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
-    with open_table(plan.source, mapping) as table:
+    with guards.open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
             report.add(
                 Issue(
@@ -241,7 +264,5 @@ def _materialize_table(
             stats.digest.update(data)
             yield data
         stats.withheld_rows = table.withheld_rows
-        if isinstance(table, AggregatedTable):
-            stats.suppressed_cells = table.suppressed
-    if scanner.hits:
-        raise PersonalDataFound(scanner)
+        stats.suppressed_cells = table.suppressed
+    scanner.check()

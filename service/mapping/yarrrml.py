@@ -13,6 +13,7 @@ import yaml
 
 from ..errors import MappingError
 from ..policy.declare import read_policy
+from ..prefixes import WELL_KNOWN
 from .functions import FUNCTIONS
 from .model import (
     RDF_TYPE,
@@ -30,17 +31,7 @@ from .model import (
 )
 
 #: Prefixes every mapping may use without declaring them.
-DEFAULT_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "ofn": "urn:openbaar:fn:",
-}
+DEFAULT_PREFIXES = {**WELL_KNOWN, "ofn": "urn:openbaar:fn:"}
 TOP_LEVEL_KEYS = {"prefixes", "base", "authors", "sources", "mappings", "dataset", "policy"}
 MAPPING_KEYS = {"sources", "subjects", "predicateobjects", "authors"}
 _TOP_ALIASES = {"mapping": "mappings", "m": "mappings"}

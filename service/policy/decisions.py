@@ -6,11 +6,14 @@ before it is silently published or silently dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..mapping.model import DatasetMapping, Source
-from ..mapping.sources import read_header
 from .scanner import KIND_LABELS, kinds_in
+
+if TYPE_CHECKING:  # annotations only: the header reader is given by the caller (the build)
+    from ..mapping.model import DatasetMapping, Source
 
 
 def _relative(source: Source, mapping: DatasetMapping) -> str:
@@ -20,8 +23,16 @@ def _relative(source: Source, mapping: DatasetMapping) -> str:
         return source.path.name
 
 
-def undecided_columns(mapping: DatasetMapping, used: dict[Path, set[str]], sources: dict[Path, Source]) -> list[str]:
-    """Problems, one per column that the mapping neither publishes nor withholds (and per stale policy entry)."""
+def undecided_columns(
+    mapping: DatasetMapping,
+    used: dict[Path, set[str]],
+    sources: dict[Path, Source],
+    read_header: Callable[[Source], tuple[str, ...]],
+) -> list[str]:
+    """Problems, one per column that the mapping neither publishes nor withholds (and per stale policy entry).
+
+    ``read_header`` gives a source's column names (``mapping.sources.read_header``).
+    """
     policy = mapping.policy
     if policy.dataset is not None:
         return []

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import MappingError
-from ..mapping.model import (
+from .grounds import GROUNDS, normalise
+from .model import (
     Aggregation,
     Allowance,
     Policy,
@@ -19,7 +20,6 @@ from ..mapping.model import (
     WithheldColumn,
     WithheldDataset,
 )
-from .grounds import GROUNDS, normalise
 
 Fail = Callable[..., MappingError]
 POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow"}
@@ -101,7 +101,7 @@ class _Reader:
                 raise self.fail(f"{where}.where.matches", f"invalid regular expression: {exc}") from None
         return RowCondition(
             column=str(cond["column"]),
-            operator="in" if op == "equals" else op,  # type: ignore[arg-type]
+            operator="in" if op == "equals" else op,
             values=values,
             source=str(node["source"]) if node.get("source") else None,
             **self.entry(node, where),

@@ -13,9 +13,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..mapping.model import Aggregation, DatasetMapping, Source
 from .guard import AggregatedTable, FilteredTable
+from .model import Aggregation
+
+if TYPE_CHECKING:  # annotations only: the reader of exports is given by the caller (the build)
+    from ..mapping.model import DatasetMapping, Source
+    from .guard import Read
 
 #: A cell of a published table: one value per dimension, None where the cell is the total over it.
 Cell = tuple[str | None, ...]
@@ -41,9 +46,9 @@ class _Table:
         return f"dataset '{self.mapping.slug}' ({self.mapping.path.name}: counts per {by}{left_out})"
 
 
-def _published(mapping: DatasetMapping, source: Source, aggregation: Aggregation) -> _Table:
+def _published(mapping: DatasetMapping, source: Source, aggregation: Aggregation, read: Read) -> _Table:
     """Read the table as its dataset publishes it, and which published cells every row is counted in."""
-    table = AggregatedTable(source, aggregation, mapping.policy.row_conditions(source), seed=mapping.slug)
+    table = AggregatedTable(source, aggregation, mapping.policy.row_conditions(source), seed=mapping.slug, read=read)
     dims = len(aggregation.by)
     labels = dict(aggregation.totals)
     counts: dict[Cell, int] = {}
@@ -56,9 +61,9 @@ def _published(mapping: DatasetMapping, source: Source, aggregation: Aggregation
     totals = [d for d, dim in enumerate(aggregation.by) if dim in labels]
     cells_of: dict[int, list[Cell]] = {}
     nulls = source.dialect.null_values
-    read = list(aggregation.by) + ([aggregation.measure] if aggregation.measure else [])
-    with FilteredTable(source, mapping.policy.row_conditions(source)) as rows:
-        for chunk, numbers, _malformed in rows.chunks(read, 65536):
+    columns = list(aggregation.by) + ([aggregation.measure] if aggregation.measure else [])
+    with FilteredTable(source, mapping.policy.row_conditions(source), read) as rows:
+        for chunk, numbers, _malformed in rows.chunks(columns, 65536):
             for row, number in zip(chunk, numbers, strict=True):
                 key = tuple(v.strip() for v in row[:dims])
                 if any(v in nulls for v in key):
@@ -108,7 +113,7 @@ def _revealed(outer: _Table, inner: _Table, threshold: int) -> int:
     return found
 
 
-def differencing_problems(mappings: list[DatasetMapping]) -> list[str]:
+def differencing_problems(mappings: list[DatasetMapping], read: Read) -> list[str]:
     """One problem per pair of published aggregates of one source that together reveal a count under the threshold."""
     by_source: dict[Path, list[tuple[DatasetMapping, Source, Aggregation]]] = {}
     for mapping in mappings:
@@ -122,7 +127,7 @@ def differencing_problems(mappings: list[DatasetMapping]) -> list[str]:
     for path, entries in by_source.items():
         if len(entries) < 2:
             continue
-        tables = [_published(*entry) for entry in entries]
+        tables = [_published(*entry, read) for entry in entries]
         for one, other in itertools.combinations(tables, 2):
             threshold = max(one.aggregation.threshold, other.aggregation.threshold)
             if not threshold:

@@ -9,11 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
-from ..mapping.model import Aggregation, DatasetMapping, RowCondition, Source
-from ..mapping.sources import Table
 from .aggregate import protected_rows
+from .model import Aggregation, RowCondition
+
+if TYPE_CHECKING:  # annotations only: the reader of exports is given by the caller (the build)
+    from ..mapping.model import DatasetMapping, Source
+    from ..mapping.sources import Table
+
+    Read = Callable[[Source], Table]
 
 Chunk = tuple[list[tuple[str, ...]], list[int], list[int]]
 
@@ -30,14 +36,16 @@ def matcher(condition: RowCondition) -> Callable[[str], bool]:
 class FilteredTable:
     """A table without the rows a row condition withholds; the condition's columns are read, never handed on."""
 
-    def __init__(self, source: Source, conditions: tuple[RowCondition, ...]) -> None:
-        self.table = Table(source)
+    def __init__(self, source: Source, conditions: tuple[RowCondition, ...], read: Read) -> None:
+        self.table = read(source)
         self.source = source
         self.conditions = conditions
         self.columns = self.table.columns
         self.shape = self.table.shape
         self.width = self.table.width
         self.withheld_rows = 0
+        #: Cells left out as too small: only aggregated tables have them.
+        self.suppressed = 0
         self.table.require([c.column for c in conditions])
 
     def __enter__(self) -> FilteredTable:
@@ -84,12 +92,14 @@ class FilteredTable:
 class AggregatedTable:
     """A person-level (or count) source read as counts per cell of ``by``, protected before anything sees them."""
 
-    def __init__(self, source: Source, aggregation: Aggregation, conditions: tuple[RowCondition, ...], seed: str):
+    def __init__(
+        self, source: Source, aggregation: Aggregation, conditions: tuple[RowCondition, ...], seed: str, read: Read
+    ) -> None:
         self.source = source
         self.aggregation = aggregation
         self.columns: tuple[str, ...] = (*aggregation.by, aggregation.count)
         self.width = len(self.columns)
-        inner = FilteredTable(source, conditions)
+        inner = FilteredTable(source, conditions, read)
         self.shape = replace(inner.shape, header=self.columns, dropped_index_column=False)
         with inner:
             self.rows, self.suppressed, self.left_out = self._protect(inner, seed)
@@ -159,13 +169,13 @@ class AggregatedTable:
             yield [tuple(r[i] for i in indexes) for r in block], list(range(start + 2, start + 2 + len(block))), []
 
 
-def condition_counts(mapping: DatasetMapping) -> tuple[int, ...]:
+def condition_counts(mapping: DatasetMapping, read: Read) -> tuple[int, ...]:
     """Per row condition of the policy, how many rows of the tables it applies to meet it: for the register."""
     counts = [0] * len(mapping.policy.rows)
     if mapping.policy.dataset is not None:
         return tuple(counts)
     for source in mapping.sources:
-        with Table(source) as table:
+        with read(source) as table:
             tests = [
                 (i, table.columns.index(r.column), matcher(r))
                 for i, r in enumerate(mapping.policy.rows)
@@ -173,9 +183,9 @@ def condition_counts(mapping: DatasetMapping) -> tuple[int, ...]:
             ]
             if not tests:
                 continue
-            read = list(dict.fromkeys(table.columns[k] for _, k, _ in tests))
-            where = [(i, read.index(table.columns[k]), test) for i, k, test in tests]
-            for rows, _numbers, _malformed in table.chunks(read, 65536):
+            columns = list(dict.fromkeys(table.columns[k] for _, k, _ in tests))
+            where = [(i, columns.index(table.columns[k]), test) for i, k, test in tests]
+            for rows, _numbers, _malformed in table.chunks(columns, 65536):
                 for row in rows:
                     for i, k, test in where:
                         if test(row[k]):
@@ -183,11 +193,11 @@ def condition_counts(mapping: DatasetMapping) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def open_table(source: Source, mapping: DatasetMapping) -> FilteredTable | AggregatedTable:
-    """The table as the dataset's policy lets it be read."""
+def open_table(source: Source, mapping: DatasetMapping, read: Read) -> FilteredTable | AggregatedTable:
+    """The table as the dataset's policy lets it be read; ``read`` opens the export (``mapping.sources.Table``)."""
     policy = mapping.policy
     conditions = policy.row_conditions(source)
     aggregation = policy.aggregation(source)
     if aggregation is not None:
-        return AggregatedTable(source, aggregation, conditions, seed=f"{mapping.slug}\x00{source.path.name}")
-    return FilteredTable(source, conditions)
+        return AggregatedTable(source, aggregation, conditions, f"{mapping.slug}\x00{source.path.name}", read)
+    return FilteredTable(source, conditions, read)

@@ -8,13 +8,17 @@ It is made from the policies alone: it names columns and conditions, never a wit
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..mapping.model import DatasetMapping, PolicyEntry
 from .grounds import GROUNDS
+from .model import PolicyEntry
 from .rights import condition_text, dataset_rights
+
+if TYPE_CHECKING:  # annotations only: the policy imports nothing from mapping at run time
+    from ..mapping.model import DatasetMapping
 
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 

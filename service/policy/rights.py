@@ -7,9 +7,13 @@ through ``grounds``, in our concept scheme under ``{base}/def/woo/``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..mapping.model import DatasetMapping, Policy
 from .grounds import GROUNDS
+from .model import Policy
+
+if TYPE_CHECKING:  # annotations only: the policy imports nothing from mapping at run time
+    from ..mapping.model import DatasetMapping
 
 ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
 

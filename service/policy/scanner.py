@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import OpenbaarError
-from ..mapping.model import Allowance
+from .model import Allowance
 
 #: Cells of a column are joined with a character no pattern matches or spans, and searched at once.
 _SEPARATOR = "\x00"
@@ -252,6 +252,11 @@ class Scanner:
 
     def _allowed(self, kind: str, column: str) -> bool:
         return (kind, None) in self.allowed or (kind, column) in self.allowed
+
+    def check(self) -> None:
+        """Raise PersonalDataFound when a scanned cell held personal data that no allowance covers."""
+        if self.hits:
+            raise PersonalDataFound(self)
 
     def scan(self, columns: list[str], rows: list[tuple[str, ...]], numbers: list[int]) -> None:
         """Search each column of the chunk as one text per kind; only the cells a search lands in are checked.

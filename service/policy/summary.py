@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..mapping.model import DatasetMapping
 from .rights import condition_text, dataset_rights
+
+if TYPE_CHECKING:  # annotations only: the policy imports nothing from mapping at run time
+    from ..mapping.model import DatasetMapping
 
 
 def policy_summary(mapping: DatasetMapping) -> dict[str, Any]:

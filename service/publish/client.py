@@ -117,7 +117,7 @@ class AanleverClient:
         found = self._ok(self._send("POST", path, json={"dctIdentifiers": [identifier]}), "POST", path)
         for item in found.get("content", []):
             if item.get("dcatDataset", {}).get("dctIdentifier") == identifier:
-                return item  # type: ignore[no-any-return]
+                return item
         return self._find_own(identifier)
 
     def _find_own(self, identifier: str) -> dict[str, Any] | None:
@@ -138,14 +138,14 @@ class AanleverClient:
 
     def get(self, dataset_id: str) -> dict[str, Any]:
         path = f"{API}/datasets/{dataset_id}"
-        return self._ok(self._send("GET", path), "GET", path)  # type: ignore[no-any-return]
+        return self._ok(self._send("GET", path), "GET", path)
 
     def create(self, payload: dict[str, Any]) -> dict[str, Any]:
         path = f"{API}/datasets"
         response = self._send("POST", path, params={"publicationStatus": "PUBLISHED"}, json=payload)
-        return self._ok(response, "POST", path)  # type: ignore[no-any-return]
+        return self._ok(response, "POST", path)
 
     def replace(self, dataset_id: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
         path = f"{API}/datasets/{dataset_id}"
         response = self._send("PUT", path, params={"version": version}, json=payload)
-        return self._ok(response, "PUT", path)  # type: ignore[no-any-return]
+        return self._ok(response, "PUT", path)

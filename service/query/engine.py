@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from .. import formats
 from ..config import Settings
-from ..releases import Release, live_release, live_release_id
+from ..live import Live, LiveRelease, NoRelease
 from .cache import ResultCache
 from .fairshare import ClientBudgets
 from .pool import Busy, DeadlineExceeded, QueryPool, WorkerLost
@@ -27,58 +26,36 @@ class Outcome:
     cached: bool
 
 
-class LiveRelease:
-    """The live release's id, store path and manifest, re-read only when the live pointer moves."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._release: Release | None = None
-        self._lock = threading.Lock()
-
-    def current(self) -> Release | None:
-        release_id = live_release_id(self.settings)
-        cached = self._release
-        if cached is not None and cached.id == release_id:
-            return cached
-        with self._lock:
-            self._release = live_release(self.settings)
-            return self._release
-
-    @staticmethod
-    def created(release: Release) -> datetime | None:
-        try:
-            return datetime.fromisoformat(release.created)
-        except ValueError:
-            return None
-
-
 class QueryService:
     """Runs protocol requests against the live release: from the cache when it can, else in a killable,
     network-less query process (every evaluation, however small: no second path to keep equivalent)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, live: Live) -> None:
         self.settings = settings
-        self.live = LiveRelease(settings)
+        self.live = live
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency)
         self.budgets = ClientBudgets(settings.client_time_budget, settings.client_budget_window)
 
     def warm(self) -> None:
-        release = self.live.current()
-        self.pool.warm(str(release.store_path) if release else None)
+        try:
+            path: str | None = str(self.live.current().release.store_path)
+        except NoRelease:
+            path = None
+        self.pool.warm(path)
 
     @property
     def endpoint(self) -> str:
         """The endpoint's public URL: relative IRIs in queries resolve against it."""
         return self.settings.public_base + "/sparql"
 
-    def execute(self, request: QueryRequest, release: Release) -> Outcome:
+    def execute(self, request: QueryRequest, release: LiveRelease) -> Outcome:
         key = (request.digest(), request.bindings_media, request.graph_media)
         hit = self.cache.get(release.id, key)
         if hit is not None:
             return Outcome(hit.media, hit.body, hit.truncated, True)
         message: dict[str, Any] = {
-            "store": str(release.store_path),
+            "store": str(release.release.store_path),
             "query": request.query,
             "default_graphs": list(request.default_graphs) if request.default_graphs is not None else None,
             "named_graphs": list(request.named_graphs) if request.named_graphs is not None else None,
@@ -88,7 +65,7 @@ class QueryService:
             "max_regex_chars": self.settings.max_regex_chars,
             "base_iri": self.endpoint,
         }
-        reply = self.pool.run(message, str(release.store_path), self.settings.query_deadline)
+        reply = self.pool.run(message, message["store"], self.settings.query_deadline)
         if not reply["ok"]:
             raise _refusal(reply, request)
         outcome = Outcome(reply["media"], reply["body"], reply["truncated"], False)
@@ -100,8 +77,8 @@ def _refusal(reply: dict[str, Any], request: QueryRequest) -> ProtocolError:
     if reply["status"] != 406:
         return ProtocolError(reply["status"], reply["message"])
     if reply["kind"] == "graph":
-        form, offered = "CONSTRUCT or DESCRIBE", "turtle, ntriples, jsonld, rdfxml, trig, nquads"
+        form, offered = "CONSTRUCT or DESCRIBE", formats.words(formats.RDF)
     else:
-        form, offered = "SELECT or ASK", "json, xml, csv, tsv"
+        form, offered = "SELECT or ASK", formats.words(formats.RESULTS)
     asked = "the format parameter" if request.chosen_by == "format" else "Accept"
     return ProtocolError(406, f"a {form} query has no result format that {asked} allows: use format={offered}")

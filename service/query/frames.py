@@ -38,7 +38,7 @@ def read_frame(stream: BinaryIO) -> dict[str, Any] | None:
     payload = stream.read(size)
     if len(payload) < size:
         return None
-    return marshal.loads(payload)  # type: ignore[no-any-return]
+    return marshal.loads(payload)
 
 
 class FrameReader:
@@ -67,4 +67,4 @@ class FrameReader:
         self._fill(_HEADER.size + size, until)
         payload = bytes(self._buffer[_HEADER.size : _HEADER.size + size])
         del self._buffer[: _HEADER.size + size]
-        return marshal.loads(payload)  # type: ignore[no-any-return]
+        return marshal.loads(payload)

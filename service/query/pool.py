@@ -18,15 +18,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
+from ..config import child_environment
 from .frames import FrameReader, PipeClosed, TimedOut, write_frame
 
 log = logging.getLogger(__name__)
 
 #: The folder holding the ``service`` package, so a query process imports the same code as its server.
-_CODE_ROOT = str(Path(__file__).resolve().parents[2])
 #: A query still running after this long is lowered to the lowest CPU priority, once others are in flight.
 DEMOTE_AFTER = 0.3
 #: How often a long query checks whether others have arrived.
@@ -51,12 +50,11 @@ class QueryProcess:
     """One child running ``service.query.worker``; used by one request at a time."""
 
     def __init__(self, store_path: str | None) -> None:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_CODE_ROOT, os.environ.get("PYTHONPATH"))))}
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "service.query.worker", store_path or ""],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=env,
+            env=child_environment(),
             close_fds=True,
         )
         self.reader = FrameReader(self.popen.stdout.fileno())  # type: ignore[union-attr]

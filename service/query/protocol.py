@@ -13,50 +13,10 @@ from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
+from .. import formats
+from ..formats import FormatError
 from . import lexical
 
-#: SELECT/ASK result formats, default first; aliases clients send, and the `format` parameter's names.
-BINDINGS = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPHS = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-)
-BINDINGS_ALIASES = {"application/json": BINDINGS[0], "application/xml": BINDINGS[1], "text/xml": BINDINGS[1]}
-GRAPH_ALIASES = {
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-    "application/x-trig": "application/trig",
-}
-FORMAT_NAMES = {
-    "json": BINDINGS[0],
-    "srj": BINDINGS[0],
-    "xml": BINDINGS[1],
-    "srx": BINDINGS[1],
-    "csv": BINDINGS[2],
-    "tsv": BINDINGS[3],
-    "turtle": GRAPHS[0],
-    "ttl": GRAPHS[0],
-    "ntriples": GRAPHS[1],
-    "nt": GRAPHS[1],
-    "jsonld": GRAPHS[2],
-    "rdfxml": GRAPHS[3],
-    "rdf": GRAPHS[3],
-    "trig": GRAPHS[4],
-    "nquads": GRAPHS[5],
-    "nq": GRAPHS[5],
-}
 QUERY_MEDIA = "application/sparql-query"
 UPDATE_MEDIA = "application/sparql-update"
 FORM_MEDIA = "application/x-www-form-urlencoded"
@@ -90,20 +50,24 @@ class QueryRequest:
 
 
 def negotiate(accept: MIMEAccept, format_param: str | None) -> tuple[str | None, str | None, str]:
-    """The result format for each query form, from ``format`` when given, else from Accept with q-values."""
+    """The result format for each query form, from ``format`` when given, else from Accept with q-values.
+
+    ``service.formats`` chooses; the form is not known before evaluation, so each form gets its own choice.
+    """
     if format_param:
-        media = FORMAT_NAMES.get(format_param.lower(), format_param.lower())
-        if media in BINDINGS:
-            return media, None, "format"
-        if media in GRAPHS:
-            return None, media, "format"
-        names = ", ".join(sorted(FORMAT_NAMES))
-        raise ProtocolError(400, f"unknown format '{format_param}': use one of {names}, or a media type")
-    if not accept or not list(accept.values()):
-        return BINDINGS[0], GRAPHS[0], "accept"
-    bindings = accept.best_match([*BINDINGS, *BINDINGS_ALIASES])
-    graph = accept.best_match([*GRAPHS, *GRAPH_ALIASES])
-    return BINDINGS_ALIASES.get(bindings, bindings), GRAPH_ALIASES.get(graph, graph), "accept"  # type: ignore[arg-type]
+        try:
+            fmt = formats.from_word(format_param, (*formats.RESULTS, *formats.RDF))
+        except FormatError as exc:
+            raise ProtocolError(exc.status, exc.message) from None
+        return (fmt.media_type, None, "format") if fmt.kind == "results" else (None, fmt.media_type, "format")
+    return _best(accept, formats.RESULTS), _best(accept, formats.RDF), "accept"
+
+
+def _best(accept: MIMEAccept, offers: tuple[formats.Format, ...]) -> str | None:
+    try:
+        return formats.from_accept(accept, offers).media_type
+    except FormatError:
+        return None
 
 
 @lru_cache(maxsize=512)

@@ -23,9 +23,10 @@ from urllib.parse import urlencode, urlsplit
 
 from .. import sparql_store
 from ..config import Settings
+from ..live import Live
 from .algebra import QueryRefused, inspect
 from .cache import ResultCache
-from .engine import LiveRelease, Outcome, _refusal
+from .engine import Outcome, _refusal
 from .fairshare import ClientBudgets
 from .pool import Busy, DeadlineExceeded
 from .protocol import ProtocolError, QueryRequest
@@ -69,12 +70,12 @@ class _UntilDeadline(io.RawIOBase):
 class RemoteQueryService:
     """Runs protocol requests on a remote SPARQL endpoint; same interface as ``engine.QueryService``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, live: Live) -> None:
         self.settings = settings
         self.endpoint = urlsplit(settings.sparql_endpoint)
         if self.endpoint.scheme not in ("http", "https") or not self.endpoint.hostname:
             raise ValueError(f"OPENBAAR_SPARQL_ENDPOINT '{settings.sparql_endpoint}' is not an http(s) URL")
-        self.live = LiveRelease(settings)
+        self.live = live
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self._slots = threading.BoundedSemaphore(settings.query_concurrency)
         self.budgets = ClientBudgets(settings.client_time_budget, settings.client_budget_window)

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .frames import read_frame, write_frame
 
@@ -51,6 +51,12 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+class StoreSource(Protocol):
+    """Where ``handle`` gets the open store of a release path."""
+
+    def get(self, path: str) -> Any: ...
+
+
 class Releases:
     """The one release store a process has open; reopened when the live release changes.
 
@@ -74,7 +80,7 @@ class Releases:
             return self._open[1]
 
 
-def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
+def handle(releases: StoreSource, request: dict[str, Any]) -> dict[str, Any]:
     """Check the query's parse, then evaluate it; every outcome is a reply, so the process survives it."""
     from .. import sparql_store
     from .algebra import QueryRefused, inspect

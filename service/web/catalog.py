@@ -6,74 +6,39 @@ the page cut and the serialisation, both cached per release.
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
 from rdflib import Graph, URIRef
 
-from .. import store as stores
-from ..catalog.facts import CATALOG_FILE
-from ..catalog.namespaces import DCAT, DCT, RDF, new_graph
-from ..catalog.serialize import datasets_in_order, page_graph, serialize
+from .. import formats
+from ..catalog.namespaces import DCAT, DCT, RDF
+from ..catalog.serialize import datasets_in_order, page_graph
 from ..catalog.void import void_only
 from ..config import Settings
-from ..releases import live_release
+from ..live import Live, LiveRelease, NoRelease
 from .http import validate
 from .layout import page_language, render_page
-from .live import LiveStore, NoRelease
 from .negotiate import choose
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
 
-class _Cache:
-    """The live release's catalogue graph and manifest, parsed once per release per process."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.release_id: str | None = None
-        self.graph = Graph()
-        self.manifest: dict[str, Any] = {}
-        self.bodies: dict[tuple[Any, ...], bytes] = {}
-
-    def load(self, settings: Settings, live: LiveStore) -> tuple[str, Graph, dict[str, Any]]:
-        release_id, store = live.current()
-        with self.lock:
-            if release_id != self.release_id:
-                graph = new_graph()
-                release = live_release(settings)
-                if release is not None and (release.path / CATALOG_FILE).is_file():
-                    graph.parse(release.path / CATALOG_FILE, format="nt")
-                else:  # a release built before the catalogue file existed
-                    graph.parse(data=stores.graph_ntriples(store, settings.graph_base + "catalog"), format="nt")
-                self.graph, self.manifest = graph, (release.manifest if release else {})
-                self.release_id, self.bodies = release_id, {}
-            return release_id, self.graph, self.manifest
-
-
-CACHE = _Cache()
-
-
-def _current() -> tuple[Settings, str, Graph, dict[str, Any]]:
-    settings: Settings = current_app.config["OPENBAAR"]
+def _current() -> tuple[Settings, LiveRelease]:
+    """The settings and the live release (its catalogue graph is parsed once per release); 503 before a build."""
+    live: Live = current_app.extensions["openbaar.live"]
     try:
-        release_id, graph, manifest = CACHE.load(settings, current_app.extensions["openbaar.live"])
+        return current_app.config["OPENBAAR"], live.current()
     except NoRelease as exc:
         abort(503, str(exc))
-    return settings, release_id, graph, manifest
 
 
-def _created(manifest: dict[str, Any]) -> datetime | None:
-    return datetime.fromisoformat(manifest["created"]) if manifest.get("created") else None
-
-
-def _rdf(body: bytes, media: str, release_id: str, manifest: dict[str, Any], *variant: str) -> Response:
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
-    return validate(response, release_id, _created(manifest), media, *variant)
+def _rdf(graph: Callable[[], Graph], key: tuple[Any, ...], fmt: formats.Format, release: LiveRelease) -> Response:
+    """A graph of the release in one format, serialised once per release and process."""
+    body = release.memo(("catalog", *key, fmt.media_type), lambda: formats.serialize(graph(), fmt))
+    return validate(Response(body, mimetype=fmt.media_type), release.id, release.created, fmt.media_type)
 
 
 def _page_number() -> int:
@@ -85,27 +50,23 @@ def _page_number() -> int:
 
 @bp.get("/catalog")
 def catalog() -> ResponseReturnValue:
-    settings, release_id, graph, manifest = _current()
+    settings, release = _current()
+    graph, manifest, release_id = release.catalogue, release.manifest, release.id
     number = _page_number()
-    media = choose()
-    if media is None:
-        abort(406, "offered: text/html, text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
+    fmt = choose(formats.PAGE_AND_TRIPLES)
     try:
         page_g, page = page_graph(graph, number, settings.catalog_page_size, settings.public_base + "/catalog")
     except IndexError:
         abort(404, f"the catalogue has no page {number}")
-    if media == "text/html":
+    if fmt is formats.HTML:
         datasets = [
             _dataset_view(graph, d, manifest)
             for d in datasets_in_order(page_g)
             if (d, RDF.type, DCAT.Dataset) in page_g
         ]
         html = render_page("catalog/index.html", datasets=datasets, page=page, manifest=manifest)
-        return validate(Response(html, mimetype="text/html"), release_id, _created(manifest), "html", page_language())
-    key = ("catalog", number, media)
-    if key not in CACHE.bodies:
-        CACHE.bodies[key] = serialize(page_g, media)
-    response = _rdf(CACHE.bodies[key], media, release_id, manifest)
+        return validate(Response(html, mimetype="text/html"), release_id, release.created, "html", page_language())
+    response = _rdf(lambda: page_g, ("page", number), fmt, release)
     if page.last > 1:
         links = [f'<{settings.public_base}/catalog?page={page.last}>; rel="last"']
         if number < page.last:
@@ -116,27 +77,24 @@ def catalog() -> ResponseReturnValue:
 
 @bp.get("/catalog/<slug>")
 def dataset(slug: str) -> ResponseReturnValue:
-    settings, release_id, graph, manifest = _current()
+    settings, release = _current()
+    graph, manifest, release_id = release.catalogue, release.manifest, release.id
     iri = URIRef(f"{settings.public_base}/id/dataset/{slug}")
     if (iri, RDF.type, DCAT.Dataset) not in graph:
         abort(404, f"no dataset '{slug}' in the catalogue; see /catalog")
     view = _dataset_view(graph, iri, manifest)
     html = render_page("catalog/dataset.html", d=view, manifest=manifest)
-    return validate(Response(html, mimetype="text/html"), release_id, _created(manifest), "html", page_language())
+    return validate(Response(html, mimetype="text/html"), release_id, release.created, "html", page_language())
 
 
 @bp.get("/.well-known/void")
 def void() -> ResponseReturnValue:
-    _, release_id, graph, manifest = _current()
-    media = choose(html=False)
-    if media is None and request.accept_mimetypes.accept_html and "format" not in request.args:
-        media = "text/turtle"  # VoID has no page: a person following the link from a page reads the Turtle
-    if media is None:
-        abort(406, "offered: text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
-    key = ("void", media)
-    if key not in CACHE.bodies:
-        CACHE.bodies[key] = serialize(void_only(graph), media)
-    return _rdf(CACHE.bodies[key], media, release_id, manifest)
+    _, release = _current()
+    # VoID has no page: HTML is offered last and answered with the Turtle, so a person following a link reads it.
+    fmt = choose((*formats.TRIPLES, formats.HTML))
+    if fmt is formats.HTML:
+        fmt = formats.TURTLE
+    return _rdf(lambda: void_only(release.catalogue), ("void",), fmt, release)
 
 
 def _text(graph: Graph, subject: Any, predicate: Any, lang: str) -> str:

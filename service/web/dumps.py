@@ -14,8 +14,11 @@ from flask.typing import ResponseReturnValue
 
 from ..catalog.facts import DUMPS_DIR
 from ..config import Settings
-from ..releases import Release, list_releases, live_release
+from ..formats import HTML
+from ..live import Live, NoRelease
+from ..releases import Release, list_releases
 from .layout import render_page
+from .negotiate import choose
 
 bp = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -25,7 +28,7 @@ MAX_AGE_LIVE = 300
 
 
 def _settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 def _entry(release: Release, name: str) -> dict[str, Any] | None:
@@ -53,21 +56,25 @@ def _send(release: Release, name: str, max_age: int) -> ResponseReturnValue:
     return response
 
 
+def _live() -> Release:
+    live: Live = current_app.extensions["openbaar.live"]
+    try:
+        return live.current().release
+    except NoRelease as exc:
+        abort(503, str(exc))
+
+
 @bp.get("/dumps")
 def index() -> ResponseReturnValue:
-    release = live_release(_settings())
-    if release is None:
-        abort(503, "no release is live yet: run 'openbaar build'")
+    choose((HTML,))
+    release = _live()
     html = render_page("dumps/index.html", release=release, dumps=release.manifest.get("dumps", []))
     return Response(html, mimetype="text/html")
 
 
 @bp.get("/dumps/<name>")
 def live_dump(name: str) -> ResponseReturnValue:
-    release = live_release(_settings())
-    if release is None:
-        abort(503, "no release is live yet: run 'openbaar build'")
-    return _send(release, name, MAX_AGE_LIVE)
+    return _send(_live(), name, MAX_AGE_LIVE)
 
 
 @bp.get("/dumps/<release_id>/<name>")

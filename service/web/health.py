@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from .live import LiveStore, NoRelease
+from ..live import Live, NoRelease
 
 bp = Blueprint("health", __name__)
 
@@ -17,9 +17,9 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
-    live: LiveStore = current_app.extensions["openbaar.live"]
+    live: Live = current_app.extensions["openbaar.live"]
     try:
-        release_id, _ = live.current()
+        release_id = live.current().id
     except NoRelease as exc:
         return jsonify(status="unavailable", reason=str(exc)), 503
     queries = current_app.extensions.get("openbaar.queries")

@@ -14,7 +14,7 @@ from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
-from ..releases import live_release_id
+from ..formats import FORMATS
 
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
@@ -22,16 +22,11 @@ ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modi
 #: Below this size gzip saves too little to be worth the CPU.
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
+#: Every format we serve is text; so are these (pages' assets, error bodies).
 COMPRESSIBLE = (
     "text/",
+    *(f.media_type for f in FORMATS if not f.media_type.startswith("text/")),
     "application/json",
-    "application/ld+json",
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "application/rdf+xml",
-    "application/n-triples",
-    "application/n-quads",
-    "application/trig",
     "application/xml",
     "application/javascript",
     "image/svg+xml",
@@ -120,7 +115,7 @@ def _gzip(response: Response) -> None:
 
 def _pin_release() -> None:
     """The live release when the request arrived: named on every response, even those no release shaped."""
-    g.openbaar_release = live_release_id(current_app.config["OPENBAAR"])
+    g.openbaar_release = current_app.extensions["openbaar.live"].current_id()
 
 
 def _finish(response: Response) -> Response:

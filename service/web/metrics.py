@@ -7,19 +7,19 @@ multiprocess mode). The release is read from the live pointer when scraped, not 
 
 from __future__ import annotations
 
-import os
+import contextlib
 import time
 from collections.abc import Iterator
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from ..config import Settings
-from ..releases import live_release
+from ..config import shared_metrics_dir
+from ..live import Live, NoRelease
 
 bp = Blueprint("metrics", __name__)
 
@@ -38,6 +38,17 @@ QUERIES = Counter(
 CACHE = Counter("openbaar_sparql_cache", "SPARQL result cache lookups, by result (hit or miss).", ["result"])
 TRUNCATED = Counter("openbaar_sparql_truncated", "SPARQL results cut at the row limit.")
 TIMEOUTS = Counter("openbaar_sparql_timeouts", "SPARQL queries stopped at the deadline.")
+RUNNING = Gauge(
+    "openbaar_sparql_running",
+    "SPARQL queries being evaluated now, in the server processes or their query processes.",
+    multiprocess_mode="livesum",
+)
+DOC_FRONT = Counter(
+    "openbaar_doc_front",
+    "Requests for /doc/ seen by the WSGI document front, by outcome: answered (by the front), "
+    "handed_on (to Flask: HTML, ?format=, paging, 404, …) or failed (an error in the front; Flask answered).",
+    ["outcome"],
+)
 EVALUATIONS = Counter(
     "openbaar_sparql_evaluations",
     "SPARQL queries evaluated (not from the cache), all in query processes (where=process).",
@@ -46,38 +57,38 @@ EVALUATIONS = Counter(
 
 
 class _LiveReleaseCollector(Collector):
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, live: Live) -> None:
+        self.live = live
 
     def collect(self) -> Iterator[Metric]:
         info = GaugeMetricFamily("openbaar_release_info", "The live release (value 1).", labels=["release"])
         created = GaugeMetricFamily("openbaar_release_triples", "Quads in the live release.")
-        release = live_release(self.settings)
-        if release is not None:
+        with contextlib.suppress(NoRelease):
+            release = self.live.current()
             info.add_metric([release.id], 1)
-            created.add_metric([], release.triples)
+            created.add_metric([], release.release.triples)
         yield info
         yield created
         budget = GaugeMetricFamily(
             "openbaar_sparql_client_budget_seconds",
             "Seconds of SPARQL evaluation each client may use per window, per server process (then 429).",
         )
-        budget.add_metric([], self.settings.client_time_budget)
+        budget.add_metric([], self.live.settings.client_time_budget)
         window = GaugeMetricFamily("openbaar_sparql_client_budget_window_seconds", "The window of that budget.")
-        window.add_metric([], self.settings.client_budget_window)
+        window.add_metric([], self.live.settings.client_budget_window)
         yield budget
         yield window
 
 
-def _registry(settings: Settings) -> CollectorRegistry:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def _registry(live: Live) -> CollectorRegistry:
+    if shared_metrics_dir():
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS):
+        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS, DOC_FRONT, RUNNING):
             registry.register(collector)
-    registry.register(_LiveReleaseCollector(settings))
+    registry.register(_LiveReleaseCollector(live))
     return registry
 
 
@@ -85,7 +96,7 @@ def _registry(settings: Settings) -> CollectorRegistry:
 def metrics() -> ResponseReturnValue:
     registry = current_app.extensions.get("openbaar.metrics")
     if registry is None:
-        registry = current_app.extensions["openbaar.metrics"] = _registry(current_app.config["OPENBAAR"])
+        registry = current_app.extensions["openbaar.metrics"] = _registry(current_app.extensions["openbaar.live"])
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
 
 

@@ -6,30 +6,24 @@ withheld value cannot be on these pages.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app
 from flask.typing import ResponseReturnValue
 from rdflib import DCAT, DCTERMS, RDF, RDFS, Graph, Namespace, URIRef
 
+from .. import formats
 from .. import store as stores
 from ..config import Settings
+from ..formats import Format
+from ..live import Live, NoRelease
 from .http import validate
 from .layout import page_language, render_page
-from .live import LiveStore, NoRelease
+from .negotiate import choose
 
 bp = Blueprint("register", __name__, template_folder="templates")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-#: ?format= value → media type; HTML is the default for browsers.
-FORMATS = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-}
-RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 KINDS = ("UitgezonderdeDataset", "UitgezonderdeKolom", "UitgezonderdeRijen", "Aggregatie")
 
 
@@ -64,10 +58,6 @@ class DatasetEntry:
 class Register:
     graph: Graph
     datasets: dict[str, DatasetEntry]
-
-
-_cache: dict[str, Register] = {}
-_lock = threading.Lock()
 
 
 def _texts(g: Graph, subject: Any, predicate: Any) -> dict[str, str]:
@@ -123,27 +113,11 @@ def _read(settings: Settings, store: Any) -> Register:
     return Register(graph, datasets)
 
 
-def _register() -> tuple[str, Any, Register]:
-    live: LiveStore = current_app.extensions["openbaar.live"]
-    release_id, store = live.current()
-    register = _cache.get(release_id)
-    if register is None:
-        with _lock:
-            register = _read(current_app.config["OPENBAAR"], store)
-            _cache.clear()
-            _cache[release_id] = register
-    return release_id, store, register
-
-
-def _media() -> str | None:
-    """``?format=`` first, then Accept; HTML when the client takes anything."""
-    asked = request.args.get("format")
-    if asked is not None:
-        return FORMATS.get(asked)
-    offered = ["text/html", *RDFLIB_FORMAT]
-    if not request.accept_mimetypes or request.accept_mimetypes.best in ("*/*", None):
-        return "text/html"
-    return request.accept_mimetypes.best_match(offered)
+def _register() -> tuple[str, Register]:
+    """The live release's register, read once per release and process."""
+    live: Live = current_app.extensions["openbaar.live"]
+    release = live.current()
+    return release.id, release.memo("register", lambda: _read(release.settings, release.store))
 
 
 def _dataset_graph(register: Register, entry: DatasetEntry) -> Graph:
@@ -159,55 +133,43 @@ def _dataset_graph(register: Register, entry: DatasetEntry) -> Graph:
     return g
 
 
-def _respond(body: str | bytes, media: str, release_id: str, store_created: Any) -> Response:
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
+def _respond(body: str | bytes, fmt: Format, release_id: str, store_created: Any) -> Response:
+    response = Response(body, mimetype=fmt.media_type)
     response.headers["Link"] = '</register?format=ttl>; rel="alternate"; type="text/turtle"'
-    return validate(response, release_id, store_created, media, page_language() if media == "text/html" else "")
+    language = page_language() if fmt is formats.HTML else ""
+    return validate(response, release_id, store_created, fmt.media_type, language)
 
 
 def _unavailable(exc: NoRelease) -> Response:
     return Response(f"{exc}\n", status=503, mimetype="text/plain")
 
 
-def _not_acceptable() -> Response:
-    return Response(
-        "no acceptable format: ask for text/html, text/turtle, application/ld+json or application/n-triples, "
-        "or use ?format=html|ttl|jsonld|nt\n",
-        status=406,
-        mimetype="text/plain",
-    )
-
-
-def _start() -> tuple[str, str, Register]:
-    """The format asked for and the live register; answers 406 or 503 at once when there is neither."""
-    media = _media()
-    if media is None:
-        abort(_not_acceptable())
+def _start() -> tuple[Format, str, Register]:
+    """The format asked for and the live register; answers 400/406 or 503 at once when there is neither."""
+    fmt = choose(formats.PAGE_AND_TRIPLES)
     try:
-        release_id, _store, register = _register()
+        release_id, register = _register()
     except NoRelease as exc:
         abort(_unavailable(exc))
-    return media, release_id, register
+    return fmt, release_id, register
 
 
 @bp.get("/register")
 def overview() -> ResponseReturnValue:
-    media, release_id, register = _start()
-    if media != "text/html":
-        return _respond(register.graph.serialize(format=RDFLIB_FORMAT[media]), media, release_id, None)
+    fmt, release_id, register = _start()
+    if fmt is not formats.HTML:
+        return _respond(formats.serialize(register.graph, fmt), fmt, release_id, None)
     page = render_page("register/overview.html", datasets=list(register.datasets.values()), release=release_id)
-    return _respond(page, "text/html", release_id, None)
+    return _respond(page, fmt, release_id, None)
 
 
 @bp.get("/register/<slug>")
 def dataset(slug: str) -> ResponseReturnValue:
-    media, release_id, register = _start()
+    fmt, release_id, register = _start()
     entry = register.datasets.get(slug)
     if entry is None:
         abort(404, f"no dataset named '{slug}' in the register; see /register for the list")
-    if media != "text/html":
-        body = _dataset_graph(register, entry).serialize(format=RDFLIB_FORMAT[media])
-        return _respond(body, media, release_id, None)
+    if fmt is not formats.HTML:
+        return _respond(formats.serialize(_dataset_graph(register, entry), fmt), fmt, release_id, None)
     page = render_page("register/dataset.html", dataset=entry, release=release_id)
-    return _respond(page, "text/html", release_id, None)
+    return _respond(page, fmt, release_id, None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, current_app
 from flask.typing import ResponseReturnValue
 
+from .. import formats
 from ..catalog.provenance import changes, history_graph
-from ..catalog.serialize import serialize
 from ..config import Settings
 from ..releases import list_releases, live_release_id
 from .http import validate
@@ -21,15 +21,11 @@ def index() -> ResponseReturnValue:
     settings: Settings = current_app.config["OPENBAAR"]
     releases = list_releases(settings)
     live = live_release_id(settings)
-    media = choose()
-    if media is None:
-        abort(406, "offered: text/html, text/turtle, application/rdf+xml, application/ld+json, application/n-triples")
+    fmt = choose(formats.PAGE_AND_TRIPLES)
     variant = "\x00".join(r.id for r in releases) + f"\x00{live}"
-    if media != "text/html":
-        body = serialize(history_graph(settings.public_base, [r.manifest for r in releases]), media)
-        response = Response(body, mimetype=media)
-        response.vary.add("Accept")
-        return validate(response, live or "none", None, media, variant)
+    if fmt is not formats.HTML:
+        body = formats.serialize(history_graph(settings.public_base, [r.manifest for r in releases]), fmt)
+        return validate(Response(body, mimetype=fmt.media_type), live or "none", None, fmt.media_type, variant)
     rows = []
     previous = None
     for release in releases:

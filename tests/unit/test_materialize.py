@@ -9,6 +9,7 @@ import pyoxigraph
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
+from service.build.guards import GUARDS
 from service.errors import MappingError, SourceError
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import RDF_TYPE, XSD, DatasetMapping
@@ -57,7 +58,11 @@ def boom_mapping(tmp_path: Path, csv_text: str, po: str) -> DatasetMapping:
 def run(mapping: DatasetMapping, entailment: Entailment | None = None, **options: float) -> tuple[str, Report]:
     report = Report()
     chunks = materialize(
-        [mapping], options=Options(graph_base=GRAPH_BASE, **options), report=report, entailment=entailment
+        [mapping],
+        options=Options(graph_base=GRAPH_BASE, **options),
+        report=report,
+        guards=GUARDS,
+        entailment=entailment,
     )
     return b"".join(chunks).decode("utf-8"), report
 

@@ -8,6 +8,7 @@ from textwrap import dedent
 
 from rdflib import Literal, Namespace, URIRef
 
+from service.mapping.sources import Table
 from service.mapping.yarrrml import parse_mapping
 from service.policy.guard import condition_counts
 from service.policy.register import register_graph
@@ -49,7 +50,7 @@ def test_listed_values_and_patterns_are_never_published(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     mapping = parse_mapping(path, project=tmp_path, id_base=ID, def_base=str(DEF))
-    counts = condition_counts(mapping)
+    counts = condition_counts(mapping, Table)
     assert counts == (3, 1)
     graph = register_graph([mapping], public_base="https://data.groningen.nl", withheld_rows={"plekken": counts})
     rights = dataset_rights(mapping)

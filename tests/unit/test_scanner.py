@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from service.mapping.model import Allowance
+from service.policy.model import Allowance
 from service.policy.scanner import _SEARCHES, Scanner, elfproef, iban_valid, kinds_in, possible_kinds
 
 

@@ -7,6 +7,7 @@ from textwrap import dedent
 
 import pytest
 
+from service.build.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping
 from service.mapping.report import Report
@@ -38,7 +39,7 @@ def write(tmp_path: Path, tables: dict[str, str], body: str, slug: str = "meldin
 def run(mappings: list[DatasetMapping]) -> tuple[str, Report]:
     report = Report()
     options = Options(graph_base=GRAPH_BASE, id_base=ID)
-    return b"".join(materialize(mappings, options=options, report=report)).decode(), report
+    return b"".join(materialize(mappings, options=options, report=report, guards=GUARDS)).decode(), report
 
 
 MELDINGEN = """

@@ -1,89 +1,23 @@
-"""The live release as the linked-data pages see it: its store reader, search index and manifest.
-
-One per process and release; a new release gets new caches, because labels and counts belong to one.
-"""
+"""The live release as the linked-data routes reach it: the app's one ``service.live.Live``."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from flask import Flask, current_app
 
-from ...config import Settings
-from ...describe import Describer
-from ...releases import live_release
-from ...search import INDEX_FILE, Index
-from ..live import LiveStore, NoRelease
+from ...live import GRAPH_LABELS, Live, LiveRelease
 
-#: Labels of the graphs that are not datasets.
-GRAPH_LABELS = {
-    "vocab": {"nl": "Vocabulaire", "en": "Vocabulary"},
-    "catalog": {"nl": "Catalogus", "en": "Catalogue"},
-    "inferred": {"nl": "Afgeleide gegevens", "en": "Inferred statements"},
-    "register": {"nl": "Register van uitzonderingen", "en": "Register of exceptions"},
-}
+__all__ = ["GRAPH_LABELS", "GRAPH_PAGES", "LiveRelease", "current", "current_for"]
+
 #: Graphs that have a page of their own elsewhere on the site.
 GRAPH_PAGES = {"vocab": "/def/", "catalog": "/catalog", "register": "/register"}
 
 
-@dataclass
-class LiveRelease:
-    id: str
-    created: datetime | None
-    manifest: dict[str, Any]
-    describer: Describer
-    index: Index | None
-
-    def describer_graph(self, name: str) -> str:
-        """The IRI of one of this release's named graphs."""
-        base = str(self.manifest.get("public_base", "")).rstrip("/")
-        return f"{base}/graph/{name}"
-
-    @property
-    def datasets(self) -> dict[str, dict[str, Any]]:
-        return dict(self.manifest.get("datasets", {}))
-
-
-_lock = threading.Lock()
-
-
 def current() -> LiveRelease:
     """The live release, opened once per process; raises NoRelease before the first build."""
-    return current_for(current_app._get_current_object())  # type: ignore[attr-defined]
+    return current_for(current_app)
 
 
 def current_for(app: Flask) -> LiveRelease:
     """``current`` for callers outside a request context (the WSGI front in ``front.py``)."""
-    live: LiveStore = app.extensions["openbaar.live"]
-    release_id, store = live.current()
-    cached: LiveRelease | None = app.extensions.get("openbaar.linked")
-    if cached is not None and cached.id == release_id:
-        return cached
-    with _lock:
-        cached = app.extensions.get("openbaar.linked")
-        if cached is not None and cached.id == release_id:
-            return cached
-        settings: Settings = app.config["OPENBAAR"]
-        release = live_release(settings)
-        if release is None or release.id != release_id:
-            raise NoRelease("the live release changed while it was being opened; try again")
-        manifest = release.manifest
-        labels = {settings.graph_base + name: text for name, text in GRAPH_LABELS.items()}
-        for slug, dataset in manifest.get("datasets", {}).items():
-            labels[dataset.get("graph", settings.graph_base + slug)] = dataset.get("title") or {"nl": slug}
-        index_path = release.path / INDEX_FILE
-        index = Index(index_path) if index_path.is_file() else None
-        created = _parse_time(release.created)
-        fresh = LiveRelease(release_id, created, manifest, Describer(store, labels), index)
-        app.extensions["openbaar.linked"] = fresh
-        return fresh
-
-
-def _parse_time(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    live: Live = app.extensions["openbaar.live"]
+    return live.current()

@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response
 from flask.typing import ResponseReturnValue
 
+from ...live import NoRelease
 from ..http import validate
-from ..live import NoRelease
 from . import context
 from .views import settings
 

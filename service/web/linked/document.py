@@ -13,9 +13,9 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ...describe import Description
+from ...formats import HTML, split_extension
 from .context import LiveRelease
 from .dataset import dataset_context
-from .negotiate import HTML, split_extension
 from .respond import error, html_response, languages, negotiated, paging, rdf_document, start
 from .views import resource_view, settings
 
@@ -106,4 +106,4 @@ def doc(rest: str) -> ResponseReturnValue:
         response = html_response(template, resource=page_model, doc_path=path, query=query, **extra)
     else:
         response = rdf_document(description, fmt, path)
-    return negotiated(response, release, path, fmt, query, by_extension=extension is not None)
+    return negotiated(response, release, path, fmt, query)

@@ -20,12 +20,12 @@ from flask import Flask
 from werkzeug.http import http_date, is_resource_modified, parse_etags
 
 from ...config import Settings
+from ...formats import HTML, split_extension
+from ...live import NoRelease
 from .. import http
-from ..live import NoRelease
-from ..metrics import LATENCY, REQUESTS
+from ..metrics import DOC_FRONT, LATENCY, REQUESTS
 from . import context
 from .document import DOC_RULE, find, raw_uri_of
-from .negotiate import HTML, split_extension
 from .respond import alternates, rdf_body, variant_url
 
 log = logging.getLogger(__name__)
@@ -47,18 +47,25 @@ class DocumentFront:
         self._counted: dict[str, Any] = {}
         self._latency = LATENCY.labels(DOC_RULE)
         self._release_date: tuple[str, str | None] = ("", None)
+        self._answered = DOC_FRONT.labels("answered")
+        self._handed_on = DOC_FRONT.labels("handed_on")
+        self._failed = DOC_FRONT.labels("failed")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
+        outcome = self._handed_on
         try:
             answer = self._answer(environ)
         except NoRelease:
             answer = None  # Flask answers 503 in the asked format
         except Exception:  # a bug here must not cost the client its answer: Flask handles the request
             log.exception("document front failed on %s; handing it to Flask", environ.get("PATH_INFO"))
-            answer = None
+            answer, outcome = None, self._failed
         if answer is None:
+            if str(environ.get("PATH_INFO", "")).startswith("/doc/"):
+                outcome.inc()
             return self.wsgi_app(environ, start_response)
+        self._answered.inc()
         status, headers, body = answer
         start_response(status, headers)
         self._count(status[:3], started)

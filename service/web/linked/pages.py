@@ -6,9 +6,9 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ...describe import Term
+from ...live import NoRelease
 from ...search import COUNT_CAP
 from ..http import validate
-from ..live import NoRelease
 from . import context
 from .dataset import exception_lines
 from .respond import error, html_response, languages

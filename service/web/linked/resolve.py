@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, request
 from flask.typing import ResponseReturnValue
 
-from ..live import NoRelease
+from ...formats import HTML, split_extension
+from ...live import NoRelease
 from . import context
 from .document import iri_candidates
-from .negotiate import HTML, split_extension
 from .respond import error, start
 from .views import settings
 

@@ -7,14 +7,16 @@ from typing import Any, NoReturn
 from flask import Response, abort, render_template, request
 
 from ... import documents
+from ... import prefixes as prefix_map
 from ...config import Settings
 from ...describe import Description
+from ...formats import HTML, PAGE_AND_RDF, Format
+from ...live import NoRelease
 from ..http import validate
 from ..layout import page_language
-from ..live import NoRelease
+from ..negotiate import choose
 from . import context
 from .context import LiveRelease
-from .negotiate import FORMATS, HTML, Format, NotAcceptable, choose, offered
 from .views import page_query, settings
 
 MAX_PAGE = 1_000_000
@@ -25,7 +27,7 @@ def prefixes() -> dict[str, str]:
 
 
 def prefixes_of(s: Settings) -> dict[str, str]:
-    return {"def": s.def_base, "graph": s.graph_base}
+    return prefix_map.of(s)
 
 
 def languages() -> tuple[str, ...]:
@@ -40,7 +42,7 @@ def variant_url(path: str, fmt: Format, query: str = "") -> str:
 def alternates(path: str, fmt: Format, query: str = "") -> str:
     """The Link header naming every other format of the document."""
     return ", ".join(
-        f'<{variant_url(path, f, query)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS if f is not fmt
+        f'<{variant_url(path, f, query)}>; rel="alternate"; type="{f.media_type}"' for f in PAGE_AND_RDF if f is not fmt
     )
 
 
@@ -50,14 +52,10 @@ def negotiated(
     path: str,
     fmt: Format,
     query: str,
-    *,
-    by_extension: bool,
 ) -> Response:
     """Alternates, Content-Location, Vary and release validators (304 when the client has it)."""
     response.headers["Link"] = alternates(path, fmt, query)
     response.headers["Content-Location"] = variant_url(path, fmt, query)
-    if not by_extension:
-        response.vary.add("Accept")
     if fmt is HTML:
         response.vary.add("Cookie")
     return validate(response, release.id, release.created, fmt.extension, page_language() if fmt is HTML else "")
@@ -82,22 +80,13 @@ def error(status: int, title: str, message: str, fmt: Format = HTML) -> Response
     return response
 
 
-def not_acceptable(message: str) -> Response:
-    response = Response(f"406 Not Acceptable: {message}\nformats: {offered(media=True)}\n", 406, mimetype="text/plain")
-    response.vary.add("Accept")
-    return response
-
-
 def stop(response: Response) -> NoReturn:
     abort(response)
 
 
 def start(extension: Format | None) -> tuple[Format, LiveRelease]:
-    """The format asked for and the live release; answers 406 or 503 (in that format) when there is none."""
-    try:
-        fmt = choose(extension, request.args.get("format"), request.accept_mimetypes)
-    except NotAcceptable as exc:
-        stop(not_acceptable(str(exc)))
+    """The format asked for and the live release; answers 400/406, or 503 in that format, when there is none."""
+    fmt = choose(PAGE_AND_RDF, extension)
     try:
         return fmt, context.current()
     except NoRelease as exc:

@@ -26,7 +26,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 def href(iri: str) -> str | None:

@@ -13,8 +13,8 @@ from flask.typing import ResponseReturnValue
 
 from ... import documents
 from ...describe import Term
+from ...formats import HTML, Format, split_extension
 from . import context
-from .negotiate import HTML, Format, split_extension
 from .respond import error, html_response, languages, negotiated, paging, prefixes, rdf_document, rdf_response, start
 from .views import resource_view, settings, term_view
 
@@ -57,7 +57,7 @@ def term(rest: str) -> ResponseReturnValue:
         )
     else:
         response = rdf_document(description, fmt, path, documents.usage_quads(iri, usage))
-    return negotiated(response, release, path, fmt, query, by_extension=extension is not None)
+    return negotiated(response, release, path, fmt, query)
 
 
 def _vocabulary(extension: Format | None) -> ResponseReturnValue:
@@ -68,11 +68,11 @@ def _vocabulary(extension: Format | None) -> ResponseReturnValue:
         response = html_response("linked/vocabulary.html", **_vocabulary_view(release, quads))
     else:
         response = rdf_response(documents.serialize(quads, fmt.extension, prefixes()), fmt)
-    response = negotiated(response, release, "/def/" + WHOLE, fmt, "", by_extension=extension is not None)
+    response = negotiated(response, release, "/def/" + WHOLE, fmt, "")
     return response
 
 
-def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:
     s = settings()
     terms: dict[str, dict[str, object]] = {}
     for q in quads:

@@ -7,9 +7,9 @@ from flask import Blueprint, Flask
 #: Templates live with the shared layout in service/web/templates.
 bp = Blueprint("sparql", __name__, template_folder="../templates")
 
-from . import endpoint, examples  # noqa: E402  (routes register on bp)
+from . import endpoint, queries  # noqa: E402  (routes register on bp)
 
-__all__ = ["bp", "endpoint", "examples", "init_app"]
+__all__ = ["bp", "endpoint", "init_app", "queries"]
 
 
 def init_app(app: Flask) -> None:
@@ -19,5 +19,5 @@ def init_app(app: Flask) -> None:
 
     settings = app.config["OPENBAAR"]
     engine = RemoteQueryService if settings.sparql_endpoint else QueryService
-    app.extensions["openbaar.queries"] = engine(settings)
+    app.extensions["openbaar.queries"] = engine(settings, app.extensions["openbaar.live"])
     app.register_blueprint(bp)

@@ -8,33 +8,14 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
+from ... import formats
 from ...config import Settings
+from ...live import LiveRelease
 from ...releases import Release
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-    "TriG",
-    "N-Quads",
-)
-#: Media type → rdflib serializer, for the description itself.
-DESCRIPTION_FORMATS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
 UNION_NOTE = (
     "The default graph is the union of all named graphs of the live release (one per dataset, plus vocab, "
     "catalog and inferred); GRAPH, FROM / FROM NAMED and the default-graph-uri / named-graph-uri parameters "
@@ -53,8 +34,8 @@ def description(settings: Settings, release: Release, endpoint: str) -> Graph:
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, RDFS.comment, Literal(UNION_NOTE, lang="en")))
-    for name in RESULT_FORMATS:
-        graph.add((service, SD.resultFormat, FORMATS[name]))
+    for fmt in (*formats.RESULTS, *formats.RDF):
+        graph.add((service, SD.resultFormat, FORMATS[str(fmt.w3c)]))
     graph.add((service, definitions.queryDeadline, Literal(str(settings.query_deadline), datatype=XSD.decimal)))
     graph.add((service, definitions.resultRowLimit, Literal(settings.result_row_limit)))
     graph.add((service, definitions.queryConcurrency, Literal(settings.query_concurrency)))
@@ -82,16 +63,16 @@ def description(settings: Settings, release: Release, endpoint: str) -> Graph:
     return graph
 
 
-_SERIALIZED: dict[tuple[str, str, str], bytes] = {}
+def serialized(settings: Settings, live: LiveRelease, endpoint: str, fmt: formats.Format) -> bytes:
+    """One release, one endpoint URL, one format: the same bytes, so it is computed once per release.
 
-
-def serialized(settings: Settings, release: Release, endpoint: str, media: str) -> bytes:
-    """One release, one endpoint URL, one format: the same bytes, so it is computed once."""
-    key = (release.id, endpoint, media)
-    body = _SERIALIZED.get(key)
+    The endpoint URL comes from the request's Host, so at most a few dozen are kept.
+    """
+    kept: dict[tuple[str, str], bytes] = live.memo("descriptions", dict)
+    key = (endpoint, fmt.media_type)
+    body = kept.get(key)
     if body is None:
-        if len(_SERIALIZED) > 64:
-            _SERIALIZED.clear()
-        graph = description(settings, release, endpoint)
-        body = _SERIALIZED[key] = graph.serialize(format=DESCRIPTION_FORMATS[media], encoding="utf-8")
+        if len(kept) > 64:
+            kept.clear()
+        body = kept[key] = formats.serialize(description(settings, live.release, endpoint), fmt)
     return body

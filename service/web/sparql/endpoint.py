@@ -14,26 +14,32 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ... import formats, prefixes
 from ...config import Settings
+from ...formats import FormatError
+from ...live import LiveRelease, NoRelease
 from ...query import fairshare, protocol
 from ...query.engine import Busy, DeadlineExceeded, Outcome, QueryService, WorkerLost
 from ...query.protocol import ProtocolError, QueryRequest
-from ...releases import Release
 from .. import http
-from ..metrics import CACHE, EVALUATIONS, QUERIES, TIMEOUTS, TRUNCATED
+from ..metrics import CACHE, EVALUATIONS, QUERIES, RUNNING, TIMEOUTS, TRUNCATED
+from ..negotiate import choose
 from . import bp, description, examples
 
-HTML = "text/html"
+#: A query's answer: results or RDF; the editor only when a browser likes it better.
+_QUERY_OFFERS = (*formats.RESULTS, *formats.RDF, formats.HTML)
+#: ``/sparql`` without a query is the service description (Turtle unless asked otherwise) or, for browsers, the editor.
+_DESCRIPTION_OFFERS = (*formats.RDF, formats.HTML)
 #: A truncated result names the row limit here (the header is exposed to scripts by CORS).
 TRUNCATED_HEADER = "X-Openbaar-Truncated"
 
 
 def _settings() -> Settings:
-    return current_app.config["OPENBAAR"]  # type: ignore[no-any-return]
+    return current_app.config["OPENBAAR"]
 
 
 def queries() -> QueryService:
-    return current_app.extensions["openbaar.queries"]  # type: ignore[no-any-return]
+    return current_app.extensions["openbaar.queries"]
 
 
 def text_error(status: int, message: str, retry_after: int | None = None) -> Response:
@@ -44,23 +50,23 @@ def text_error(status: int, message: str, retry_after: int | None = None) -> Res
     return response
 
 
-def wants_html(accept: MIMEAccept, offered: tuple[str, ...]) -> bool:
-    """A browser: text/html named explicitly, and liked at least as much as any format we offer."""
-    html = max((q for value, q in accept if value == HTML), default=0)
-    return html > 0 and html >= max((accept.quality(media) for media in offered), default=0)
-
-
-def live_or_error() -> Release | Response:
-    release = queries().live.current()
-    if release is None:
-        return text_error(503, "no release is live yet: run 'openbaar build'", retry_after=30)
-    return release
+def live_or_error() -> LiveRelease | Response:
+    try:
+        return queries().live.current()
+    except NoRelease as exc:
+        return text_error(503, str(exc), retry_after=30)
 
 
 @lru_cache(maxsize=512)
 def _browser(accept_header: str) -> bool:
-    """Whether an Accept header asks for the editor; clients send the same few headers, each worked out once."""
-    return wants_html(parse_accept_header(accept_header, MIMEAccept), protocol.BINDINGS + protocol.GRAPHS)
+    """Whether Accept likes the editor better than any result format (ties go to the results).
+
+    Clients send the same few headers, so each is worked out once.
+    """
+    try:
+        return formats.from_accept(parse_accept_header(accept_header, MIMEAccept), _QUERY_OFFERS) is formats.HTML
+    except FormatError:
+        return False
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -84,7 +90,7 @@ def answer(parsed: QueryRequest) -> Response:
     if isinstance(release, Response):
         return release
     variant = (parsed.bindings_media or "", parsed.graph_media or "", parsed.digest())
-    created = queries().live.created(release)
+    created = release.created
     etag = http.release_etag(release.id, *variant)
     if request.method in ("GET", "HEAD"):
         for tag in (etag, etag + "-gz"):
@@ -106,7 +112,8 @@ def answer(parsed: QueryRequest) -> Response:
         )
     started = time.monotonic()
     try:
-        outcome = queries().execute(parsed, release)
+        with RUNNING.track_inprogress():
+            outcome = queries().execute(parsed, release)
     except ProtocolError as exc:
         QUERIES.labels("refused").inc()
         return text_error(exc.status, exc.message, retry_after=5 if exc.status == 503 else None)
@@ -138,7 +145,7 @@ def answer(parsed: QueryRequest) -> Response:
     return _result(outcome, release, created, variant)
 
 
-def _not_modified(tag: str, release: Release, created: object) -> Response:
+def _not_modified(tag: str, release: LiveRelease, created: object) -> Response:
     """The client has this very document (plain or gzipped): answer before running anything."""
     response = Response(status=304)
     response.set_etag(tag)
@@ -149,7 +156,7 @@ def _not_modified(tag: str, release: Release, created: object) -> Response:
     return response
 
 
-def _result(outcome: Outcome, release: Release, created: object, variant: tuple[str, ...]) -> Response:
+def _result(outcome: Outcome, release: LiveRelease, created: object, variant: tuple[str, ...]) -> Response:
     QUERIES.labels("cached" if outcome.cached else "ok").inc()
     CACHE.labels("hit" if outcome.cached else "miss").inc()
     if not outcome.cached:
@@ -165,37 +172,25 @@ def _result(outcome: Outcome, release: Release, created: object, variant: tuple[
 
 
 def _describe() -> ResponseReturnValue:
-    offered = tuple(description.DESCRIPTION_FORMATS)
-    format_param = request.args.get("format")
-    if format_param:
-        media = protocol.FORMAT_NAMES.get(format_param.lower(), format_param.lower())
-        if media not in offered:
-            return text_error(400, f"the service description comes as {', '.join(offered)}; not '{format_param}'")
-    elif wants_html(request.accept_mimetypes, offered):
+    fmt = choose(_DESCRIPTION_OFFERS)
+    if fmt is formats.HTML:
         return _editor()
-    elif not request.accept_mimetypes or not list(request.accept_mimetypes.values()):
-        media = offered[0]
-    else:
-        media = request.accept_mimetypes.best_match(offered)  # type: ignore[assignment]
-        if media is None:
-            return text_error(406, f"the service description comes as {', '.join(offered)}")
     release = live_or_error()
     if isinstance(release, Response):
         return release
-    body = description.serialized(_settings(), release, queries().endpoint, media)
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
-    return http.validate(response, release.id, queries().live.created(release), media)
+    body = description.serialized(_settings(), release, _settings().public_base + "/sparql", fmt)
+    response = Response(body, mimetype=fmt.media_type)
+    return http.validate(response, release.id, release.created, fmt.media_type)
 
 
 def _editor() -> ResponseReturnValue:
     settings = _settings()
     config = {
         "endpoint": request.base_url,
-        "prefixes": {"def": settings.def_base, "id": settings.id_base, "graph": settings.graph_base},
+        "prefixes": prefixes.of(settings, ids=True),
         "example": examples.starter_query(settings),
     }
     html = render_template("sparql/editor.html", config=config, examples=examples.load(settings), settings=settings)
-    response = Response(html, mimetype=HTML)
+    response = Response(html, mimetype=formats.HTML.media_type)
     response.vary.add("Accept")
     return response

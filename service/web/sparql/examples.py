@@ -1,9 +1,7 @@
-"""Example queries, one file each in ``mappings/queries/<name>.rq``, at stable URLs ``/queries/<name>``.
+"""Example queries, one file each in ``mappings/queries/<name>.rq``, read for the editor and ``/queries``.
 
 A file starts with comment lines ``# key: value`` (title@nl, title@en, dataset, description@nl,
-description@en); the rest is the query. ``/queries/<name>`` gives the page in a browser, the query text
-as ``application/sparql-query`` (or ``?format=rq``), and the results in every format (``?format=csv``, or
-Accept), through the same path as /sparql.
+description@en); the rest is the query. The routes are in ``queries.py``.
 """
 
 from __future__ import annotations
@@ -13,17 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Response, abort, render_template, request
-from flask.typing import ResponseReturnValue
-
+from ... import formats
 from ...config import Settings
-from ...query import protocol
-from ...query.protocol import ProtocolError, QueryRequest
-from . import bp
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _HEADER = re.compile(r"#\s*([A-Za-z@-]+)\s*:\s*(.*)")
-QUERY_TEXT = "application/sparql-query"
 
 
 @dataclass(frozen=True)
@@ -44,6 +36,12 @@ class Example:
     def editor_link(self) -> str:
         """Opens the editor with this query in a new tab and runs it."""
         return "/sparql?" + urlencode({"query": self.query})
+
+    @property
+    def offers(self) -> tuple[formats.Format, ...]:
+        """The page, the query text, then the result formats of its form (default first)."""
+        results = formats.RDF if self.form == "graph" else formats.RESULTS
+        return (formats.HTML, formats.SPARQL_QUERY, *results)
 
     def result_link(self, format_name: str) -> str:
         return f"/queries/{self.name}?format={format_name}"
@@ -108,35 +106,3 @@ def starter_query(settings: Settings) -> str:
         "SELECT ?class (COUNT(?thing) AS ?count) WHERE {\n  ?thing a ?class .\n}\n"
         "GROUP BY ?class\nORDER BY DESC(?count)\nLIMIT 20\n"
     )
-
-
-@bp.get("/queries")
-def example_list() -> ResponseReturnValue:
-    from .endpoint import _settings
-
-    return render_template("sparql/queries.html", examples=load(_settings()))
-
-
-@bp.get("/queries/<name>")
-def example(name: str) -> ResponseReturnValue:
-    from .endpoint import _settings, answer, text_error, wants_html
-
-    settings = _settings()
-    found = find(settings, name)
-    if found is None:
-        abort(404, f"there is no example query named '{name}'; see /queries")
-    format_param = request.args.get("format")
-    offered = (*protocol.BINDINGS, *protocol.GRAPHS)
-    if format_param in ("rq", "sparql") or (
-        not format_param and request.accept_mimetypes.best_match((QUERY_TEXT, "text/html", *offered)) == QUERY_TEXT
-    ):
-        return Response(found.query, mimetype=QUERY_TEXT)
-    if not format_param and (
-        wants_html(request.accept_mimetypes, offered) or not request.accept_mimetypes.best_match(offered)
-    ):
-        return render_template("sparql/query.html", example=found)
-    try:
-        bindings, graph, chosen_by = protocol.negotiate(request.accept_mimetypes, format_param)
-    except ProtocolError as exc:
-        return text_error(exc.status, exc.message)
-    return answer(QueryRequest(found.query, None, None, bindings, graph, chosen_by))

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from ..mapping.model import DatasetMapping, TriplesMap
 from ..mapping.plan import Cursor, JoinIndex, plan_join_index, subject_concepts
-from .guard import FilteredTable
+from ..mapping.sources import Table
+from ..policy.guard import FilteredTable
 
 #: An absolute IRI as it appears in an N-Quads line: inside <…>, or spelled out in a literal.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"\\{}|^`]+")
@@ -74,7 +75,7 @@ def _subjects(mapping: DatasetMapping, tm: TriplesMap, graph_base: str | None, *
     """The subject IRIs the map mints for the rows its policy withholds (or for every row)."""
     columns, build, _ = plan_join_index(mapping, JoinIndex(tm, ()), cursor=Cursor(), graph_base=graph_base)
     conditions = () if every_row else mapping.policy.row_conditions(tm.source)
-    with FilteredTable(tm.source, conditions) as table:
+    with FilteredTable(tm.source, conditions, Table) as table:
         chunks = table.table.chunks(columns, 65536) if every_row else table.withheld_chunks(columns, 65536)
         for rows, _numbers, _malformed in chunks:
             for row in rows:
