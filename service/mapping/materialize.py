@@ -13,6 +13,7 @@ from ..policy.guard import AggregatedTable, open_table
 from ..policy.scanner import PersonalDataFound, Scanner
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
+from .keys import KeyScreen
 from .model import DatasetMapping
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
@@ -158,6 +159,7 @@ def _materialize_table(
         )
 
     scanner = Scanner(stats.dataset, stats.file, mapping.policy.allow)
+    keys = KeyScreen(plan, dialect.null_values)
     stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
     with open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
@@ -186,6 +188,9 @@ def _materialize_table(
                     ),
                     stats,
                 )
+            rows, numbers, rejected = keys.screen(rows, numbers)
+            for number, column, reason in rejected:
+                report.add(Issue(stats.dataset, stats.file, number, column, reason, "error"), stats)
             rows = _derive(plan, rows, numbers, Context(dialect.decimal), dialect.null_values, problems)
             out: list[str] = []
             subjects = run(rows, numbers, out.append, cursor, missing)
