@@ -90,7 +90,7 @@ def handle(releases: Releases, request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "status": 400, "message": str(exc)}
     except sparql_store.NotAcceptable as exc:
         return {"ok": False, "status": 406, "kind": exc.kind, "message": ""}
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         return {"ok": False, "status": 503, "message": f"the release store could not be read: {exc}"}
     return {
         "ok": True,
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> None:
     sys.stdout = sys.stderr  # a stray print must never corrupt the frame stream
     releases = Releases()
     if argv and argv[0]:
-        with contextlib.suppress(OSError):  # reported on the first query that needs it
+        with contextlib.suppress(OSError, RuntimeError):  # reported on the first query that needs it
             releases.get(argv[0])
     write_frame(outbox, {"ready": True, "isolated": isolated, "pid": os.getpid()})
     while (request := read_frame(inbox)) is not None:

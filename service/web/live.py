@@ -12,7 +12,11 @@ from ..releases import live_release, live_release_id
 
 
 class NoRelease(OpenbaarError):
-    """Nothing has been built yet."""
+    """Nothing has been built yet, or the live release cannot be opened: the server answers 503."""
+
+
+class StoreUnavailable(NoRelease):
+    """The live pointer names a release whose store cannot be opened (damaged, or no file descriptors left)."""
 
 
 class LiveStore:
@@ -34,6 +38,12 @@ class LiveStore:
                     release = live_release(self.settings)
                     if release is None:
                         raise NoRelease("the live release is missing on disk")
-                    self._store = stores.open_read_only(release.store_path)
+                    try:
+                        self._store = stores.open_read_only(release.store_path)
+                    except (OSError, RuntimeError) as exc:
+                        raise StoreUnavailable(
+                            f"the store of the live release {release.id} cannot be opened ({exc}); "
+                            "'openbaar releases --verify' checks it, 'openbaar rollback' goes back"
+                        ) from None
                     self._release_id = release.id
         return self._release_id, self._store  # type: ignore[return-value]
