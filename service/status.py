@@ -6,6 +6,9 @@ One dictionary, shown by ``openbaar status`` (terminal or JSON) and exported by 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,17 +65,31 @@ def release_status(release: Release, verification: Verification | None, now: dat
     }
 
 
-def status(
-    settings: Settings, *, verify: bool = True, verifications: dict[str, Verification] | None = None
-) -> dict[str, Any]:
-    """Everything an operator or a monitor asks first; ``verify`` runs every kept release's checks."""
+class RecentChecks:
+    """A release's checks, reused for ``ttl`` seconds: hashing every kept release on each scrape would cost a core."""
+
+    def __init__(self, ttl: float = 300.0) -> None:
+        self.ttl = ttl
+        self._done: dict[str, tuple[float, Verification]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, release: Release) -> Verification:
+        with self._lock:
+            known = self._done.get(release.id)
+            if known is None or time.monotonic() - known[0] > self.ttl:
+                known = (time.monotonic(), release.verify())
+                self._done = {k: v for k, v in self._done.items() if time.monotonic() - v[0] <= self.ttl}
+                self._done[release.id] = known
+            return known[1]
+
+
+def status(settings: Settings, *, verify: Callable[[Release], Verification] | None = Release.verify) -> dict[str, Any]:
+    """Everything an operator or a monitor asks first; ``verify`` runs a kept release's checks (None: skip them)."""
     now = datetime.now(UTC)
     live_id = live_release_id(settings)
     kept = []
     for release in list_releases(settings):
-        known = (verifications or {}).get(release.id)
-        verification = known if known is not None or not verify else release.verify()
-        kept.append(release_status(release, verification, now))
+        kept.append(release_status(release, None if verify is None else verify(release), now))
     live = next((r for r in kept if r["id"] == live_id), None)
     return {
         "checked": now.replace(microsecond=0).isoformat(),

@@ -312,3 +312,23 @@ def test_under_a_low_file_limit_the_server_answers_503_and_recovers(home: Settin
     finally:
         point_live_at(home, good)  # type: ignore[arg-type]
         stop(served)
+
+
+def test_metrics_carry_the_status_facts(home: Settings) -> None:
+    damaged = copy_release(home, "20000101-000000-000007")
+    writable(damaged / "store" / "CURRENT").write_text("garbage\n")
+    live = live_release_id(home)
+    served = serve(home, workers=1)
+    try:
+        text = requests.get(served.url + "/metrics", timeout=60).text
+    finally:
+        stop(served)
+    assert f'openbaar_release_info{{release="{live}"}} 1.0' in text
+    assert f'openbaar_release_verified{{release="{live}"}} 1.0' in text
+    assert f'openbaar_release_verified{{release="{damaged.name}"}} 0.0' in text
+    assert 'openbaar_release_check_ok{check="files"} 1.0' in text
+    assert "openbaar_release_age_seconds " in text
+    assert "openbaar_last_build_ok 1.0" in text
+    rejected = sum(t["bad_rows"] for t in live_release(home).manifest["tables"])  # type: ignore[union-attr]
+    lines = [line for line in text.splitlines() if line.startswith("openbaar_last_build_rejected_rows{")]
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in lines) == rejected
