@@ -140,7 +140,15 @@ def _unavailable(exc: Exception) -> Response:
     return Response(text, status=503, mimetype="text/plain", headers={"Retry-After": str(RETRY_AFTER)})
 
 
+def _store_error(exc: RuntimeError) -> Response:
+    """RocksDB reports a damaged or unreadable store as RuntimeError ("Corruption: …", "IO error: …")."""
+    if not str(exc).startswith(("Corruption", "IO error")):
+        raise exc
+    return _unavailable(exc)
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_finish)
     app.register_error_handler(OSError, _unavailable)
+    app.register_error_handler(RuntimeError, _store_error)
     app.register_error_handler(sqlite3.OperationalError, _unavailable)
