@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from . import store as stores
-from .catalog.facts import DUMPS_DIR
 
 #: Manifest key of the digest of every file of a release other than the manifest and the dumps.
 FILES_KEY = "files"
@@ -58,11 +57,19 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+def _dumps_dir() -> str:
+    """Imported when needed: the catalogue package loads rdflib, which ``openbaar releases`` does not need."""
+    from .catalog.facts import DUMPS_DIR
+
+    return DUMPS_DIR
+
+
 def _release_files(folder: Path, manifest_name: str) -> list[Path]:
     """Every file of a release but its manifest and its dumps (which the manifest lists with their own digests)."""
+    dumps = _dumps_dir()
     files = []
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not (Path(root) == folder and d == DUMPS_DIR))
+        dirs[:] = sorted(d for d in dirs if not (Path(root) == folder and d == dumps))
         for name in sorted(names):
             path = Path(root) / name
             if path.parent == folder and name == manifest_name:
@@ -137,7 +144,7 @@ def _check_store(store_path: Path, manifest: dict[str, Any]) -> list[Check]:
 
 def _check_dumps(folder: Path, manifest: dict[str, Any]) -> Check:
     dumps: list[dict[str, Any]] = manifest.get("dumps", [])
-    problems = [problem for entry in dumps if (problem := dump_problem(folder / DUMPS_DIR, entry))]
+    problems = [problem for entry in dumps if (problem := dump_problem(folder / _dumps_dir(), entry))]
     if problems:
         return Check("dumps", False, "; ".join(problems[:5]))
     return Check("dumps", True, f"{len(dumps)} dumps match their SHA-256")
