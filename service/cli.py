@@ -236,24 +236,41 @@ def serve(
 
 
 @main.command()
+@click.option("--verify", is_flag=True, help="Run every kept release's checks; exit 1 if any release fails one.")
 @click.pass_obj
-def releases(settings: Settings) -> None:
+def releases(settings: Settings, verify: bool) -> None:
     """List the releases kept on disk; the live one is marked."""
     from .releases import list_releases, live_release_id
 
     current = live_release_id(settings)
     table = Table(title="Releases")
-    for column in ("", "release", "created", "datasets", "quads"):
-        table.add_column(column)
+    for column in ("", "release", "created", "datasets", "quads", *(["checks"] if verify else [])):
+        table.add_column(column, no_wrap=column in ("release", "created"))
+    failed = []
     for release in reversed(list_releases(settings)):
-        table.add_row(
+        row = [
             "live" if release.id == current else "",
             release.id,
             release.created,
             str(len(release.manifest.get("datasets", {}))),
             f"{release.triples:,}",
-        )
+        ]
+        if verify:
+            verification = release.verify()
+            row.append(_checks_cell(verification.ok, [f"{c.name}: {c.detail}" for c in verification.failures]))
+            if not verification.ok:
+                failed.append(release.id)
+        table.add_row(*row)
     console.print(table)
+    if failed:
+        console.print(f"[bold red]{len(failed)} release(s) failed their checks:[/] {', '.join(failed)}")
+        sys.exit(1)
+
+
+def _checks_cell(ok: bool | None, failures: list[str]) -> str:
+    if ok is None:
+        return "not checked"
+    return "[green]ok[/]" if ok else "[red]FAILED[/] " + "; ".join(failures)
 
 
 @main.group("release")
@@ -338,6 +355,74 @@ def rollback(settings: Settings, to: str | None) -> None:
         _fail(exc)
         return
     console.print(f"[green]live:[/] release {release.id}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for monitoring.")
+@click.pass_obj
+def status(settings: Settings, as_json: bool) -> None:
+    """The live release, its age and checks, the kept releases verified, the last build and its rejected rows.
+
+    Exits 1 when no release is live or any kept release fails its checks.
+    """
+    import json
+
+    from .status import healthy
+    from .status import status as read_status
+
+    report = read_status(settings)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        _print_status(report)
+    if not healthy(report):
+        sys.exit(1)
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    out = Console()
+    live = report["live"]
+    if live is None:
+        out.print(f"[bold red]no live release[/] (live pointer: {report['live_pointer'] or 'none'})")
+    else:
+        age = live["age_seconds"]
+        out.print(
+            f"[bold]live:[/] release {live['id']}, created {live['created']} ({_age(age)} ago), {live['quads']:,} quads"
+        )
+        for check in live["checks"]:
+            mark = "[green]ok[/]" if check["ok"] else "[red]FAILED[/]"
+            out.print(f"  {mark} {check['name']}" + (f": {check['detail']}" if check["detail"] else ""))
+    table = Table(title="Kept releases")
+    for column in ("", "release", "created", "quads", "checks"):
+        table.add_column(column, no_wrap=column in ("release", "created"))
+    for r in reversed(report["releases"]):
+        failures = [f"{c['name']}: {c['detail']}" for c in r["checks"] if not c["ok"]]
+        live_mark = "live" if live is not None and r["id"] == live["id"] else ""
+        table.add_row(live_mark, r["id"], r["created"], f"{r['quads']:,}", _checks_cell(r["verified"], failures))
+    out.print(table)
+    build = report["last_build"]
+    if build is None:
+        out.print("last build: none recorded")
+        return
+    colour = "green" if build["status"] == "ok" else "red"
+    out.print(
+        f"[bold]last build:[/] [{colour}]{build['status']}[/] at {build['finished']} (release {build['release']})"
+    )
+    if build["error"]:
+        out.print(f"  {build['error']}")
+    out.print(f"  rejected rows: {build['rejected_rows']:,}")
+    for t in build["tables"]:
+        if t["rejected_rows"]:
+            out.print(f"    {t['file']}: {t['rejected_rows']:,} of {t['rows']:,}")
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown time"
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 @main.command()

@@ -40,4 +40,8 @@ class BuildError(OpenbaarError):
 
 
 class ReleaseError(OpenbaarError):
-    """A release operation (switch, rollback) cannot be done."""
+    """A release operation (switch, rollback) cannot be done. ``problems`` lists each failed check."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or []
+        super().__init__(message)

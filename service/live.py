@@ -38,7 +38,11 @@ GRAPH_LABELS = {
 
 
 class NoRelease(OpenbaarError):
-    """Nothing has been built yet, or the live release is missing on disk."""
+    """Nothing has been built yet, or the live release cannot be opened: the server answers 503."""
+
+
+class StoreUnavailable(NoRelease):
+    """The live pointer names a release whose store cannot be opened (damaged, or no file descriptors left)."""
 
 
 class LiveRelease:
@@ -141,5 +145,12 @@ class Live:
                 if release is None:
                     raise NoRelease("the live release is missing on disk; run 'openbaar build' or 'openbaar rollback'")
                 self._current = None  # let go of the old store before opening the new one
-                self._current = LiveRelease(self.settings, release, stores.open_read_only(release.store_path))
+                try:
+                    store = stores.open_read_only(release.store_path)
+                except (OSError, RuntimeError) as exc:
+                    raise StoreUnavailable(
+                        f"the store of the live release {release.id} cannot be opened ({exc}); "
+                        "'openbaar releases --verify' checks it, 'openbaar rollback' goes back"
+                    ) from None
+                self._current = LiveRelease(self.settings, release, store)
             return self._current

@@ -9,6 +9,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import BuildError, ReleaseError
+from .integrity import Verification, verify
 
 MANIFEST = "release.json"
 STORE_DIR = "store"
@@ -40,6 +42,10 @@ class Release:
     @property
     def triples(self) -> int:
         return int(sum(self.manifest.get("graphs", {}).values()))
+
+    def verify(self) -> Verification:
+        """Every check of the release: file digests, quads per graph, a test query per graph, dumps."""
+        return verify(self.path, self.manifest, MANIFEST, STORE_DIR)
 
 
 def new_release_id(now: datetime | None = None) -> str:
@@ -81,17 +87,71 @@ def live_release_id(settings: Settings) -> str | None:
         return None
 
 
-def switch_live(settings: Settings, release_id: str) -> None:
-    """Point ``live`` at a release in one rename, so readers see the old or the new, never neither."""
+def switch_live(settings: Settings, release_id: str) -> Verification:
+    """Check the release, then point ``live`` at it in one rename: readers see the old or the new, never neither.
+
+    Raises ReleaseError, naming every failed check, when the release is not what its manifest says.
+    """
     target = settings.releases_dir / release_id
     if not (target / MANIFEST).is_file():
         raise ReleaseError(f"release {release_id} does not exist or is not finished")
+    release = Release(release_id, target, json.loads((target / MANIFEST).read_text(encoding="utf-8")))
+    verification = release.verify()
+    if not verification.ok:
+        raise ReleaseError(
+            f"release {release_id} failed its checks; the live release is unchanged",
+            [f"{c.name}: {c.detail}" for c in verification.failures],
+        )
     pointer = settings.live_pointer
     temporary = pointer.with_name(f".live-{os.getpid()}")
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
     os.symlink(os.path.relpath(target, pointer.parent), temporary)
     os.replace(temporary, pointer)
+    return verification
+
+
+def seal(path: Path) -> None:
+    """Make a finished release read-only on disk: no writer can open its store by mistake."""
+    for root, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            _chmod(Path(root) / name, 0o444)
+        for name in dirs:
+            _chmod(Path(root) / name, 0o555)
+    _chmod(path, 0o555)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if not path.is_symlink():
+        path.chmod(mode)
+
+
+def remove_release_dir(path: Path) -> None:
+    """Delete a sealed (read-only) release or a staging folder: directories are made writable first."""
+    if not path.is_dir() or path.is_symlink():
+        return
+    for root, dirs, _ in os.walk(path):
+        for name in [".", *dirs]:
+            folder = Path(root) / name
+            if not folder.is_symlink():
+                folder.chmod(folder.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR | stat.S_IRUSR)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale_staging(settings: Settings, keep: Path | None = None) -> list[str]:
+    """Staging folders of killed builds; call only under the build lock, when no other build can be running."""
+    root = settings.releases_dir
+    if not root.is_dir():
+        return []
+    stale = [p for p in root.iterdir() if p.name.startswith(".staging-") and p != keep]
+    for path in stale:
+        remove_release_dir(path)
+    return [p.name for p in stale]
+
+
+def verify_all(settings: Settings) -> list[Verification]:
+    """Check every kept release, oldest first."""
+    return [release.verify() for release in list_releases(settings)]
 
 
 def rollback(settings: Settings, to: str | None = None) -> Release:
@@ -121,7 +181,7 @@ def prune(settings: Settings) -> list[str]:
     excess = len(releases) - settings.keep_releases
     removed = []
     for release in removable[: max(excess, 0)]:
-        shutil.rmtree(release.path, ignore_errors=True)
+        remove_release_dir(release.path)
         removed.append(release.id)
     return removed
 

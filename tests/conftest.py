@@ -29,6 +29,17 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _removable_temp_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Finished releases are read-only on disk; give the owner write permission back so temp dirs can go."""
+    yield
+    for root, dirs, _ in os.walk(tmp_path_factory.getbasetemp()):
+        for name in dirs:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, os.stat(path).st_mode | 0o700)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The bundled data, built once per session into its own home; tests only read it."""

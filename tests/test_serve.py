@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import Served
+from service.config import Settings
+from service.serve import gunicorn_options
+
+from .conftest import Served, serve
 
 pytestmark = pytest.mark.slow  # builds releases or starts servers
 
@@ -88,3 +97,49 @@ def test_updates_and_malformed_queries_are_400(server: Served, query: str) -> No
     r = requests.post(server.url + "/sparql", data={"query": query}, timeout=30)
     assert r.status_code == 400
     assert r.text.strip()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid``: gunicorn workers and their query processes."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        for child in map(int, children):
+            found |= {child} | _descendants(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_sigterm_to_the_serve_pid_stops_all_serving_within_the_graceful_timeout(built: Settings) -> None:
+    served = serve(built, workers=2)
+    port = int(served.url.rsplit(":", 1)[1])
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+    def busy() -> None:  # a request in flight when the signal comes
+        with contextlib.suppress(requests.RequestException):
+            requests.get(served.url + "/sparql", params={"query": endless}, timeout=60)
+
+    thread = threading.Thread(target=busy, daemon=True)
+    thread.start()
+    time.sleep(1.5)
+    family = _descendants(served.process.pid)
+    assert family, "gunicorn workers and query processes run below the serve process"
+    served.process.send_signal(signal.SIGTERM)
+    grace = gunicorn_options("127.0.0.1", port, 2, built)["graceful_timeout"]
+    try:
+        served.process.wait(grace + 5)
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+        if served.process.stderr is not None:
+            served.process.stderr.close()
+    assert not [pid for pid in family if _alive(pid)], "processes of the server outlived it"
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "something still listens on the port"

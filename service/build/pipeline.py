@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,12 +20,25 @@ from typing import Any
 
 from .. import store as stores
 from ..config import Settings, child_environment
-from ..errors import BuildError, OpenbaarError
+from ..errors import BuildError, OpenbaarError, ReleaseError
+from ..integrity import FILES_KEY, file_digests
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
 from ..policy.summary import policy_summary
-from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
+from ..releases import (
+    MANIFEST,
+    STORE_DIR,
+    Release,
+    build_lock,
+    list_releases,
+    new_release_id,
+    prune,
+    remove_release_dir,
+    remove_stale_staging,
+    seal,
+    switch_live,
+)
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
@@ -75,6 +87,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         prepared = prepare(settings)
         timings["prepare"] = time.perf_counter() - t
+        remove_stale_staging(settings, keep=staging)  # left by killed builds: none can run, we hold the lock
         staging.mkdir()
         store = stores.create_store(staging / STORE_DIR)
         t = time.perf_counter()
@@ -115,10 +128,16 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         manifest.update(manifest_entries(facts))
         for slug, when in facts.issued.items():
             manifest["datasets"][slug]["issued"] = when.isoformat()
+        manifest[FILES_KEY] = file_digests(staging, MANIFEST)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         final = settings.releases_dir / release_id
         os.rename(staging, final)
-        switch_live(settings, release_id)
+        seal(final)
+        try:
+            switch_live(settings, release_id)
+        except ReleaseError as exc:
+            remove_release_dir(final)
+            raise BuildError(str(exc), exc.problems) from None
         prune(settings)
     except BuildError as exc:
         summary["error"] = str(exc)
@@ -135,7 +154,7 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
                 job.abandon()
             store = None  # noqa: F841 - closes a failed build's store, so it writes nothing once its folder is gone
             gc.collect()
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_release_dir(staging)
         if summary["status"] == "failed":
             summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     summary.update(status="ok", timings=timings)

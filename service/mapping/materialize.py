@@ -13,6 +13,7 @@ from ..errors import SourceError
 from .builders import inline_of
 from .compile import compile_plan
 from .functions import BOTH, FUNCTIONS, Context
+from .keys import KeyScreen
 from .model import DatasetMapping, Source
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
 from .report import Issue, Report, TableStats
@@ -199,6 +200,7 @@ def _materialize_table(
         )
 
     scanner = guards.scanner(stats.dataset, stats.file, mapping.policy.allow, normalisers=_normalisers(plan))
+    keys = KeyScreen(plan, dialect.null_values)
     stats.withheld_columns = sorted(w.column for w in mapping.policy.withheld_columns(plan.source))
     with guards.open_table(plan.source, mapping) as table:
         if table.shape.dropped_index_column:
@@ -227,6 +229,9 @@ def _materialize_table(
                     ),
                     stats,
                 )
+            rows, numbers, rejected = keys.screen(rows, numbers)
+            for number, column, reason in rejected:
+                report.add(Issue(stats.dataset, stats.file, number, column, reason, "error"), stats)
             rows = _derive(plan, rows, numbers, Context(dialect.decimal), dialect.null_values, problems)
             out: list[str] = []
             subjects = run(rows, numbers, out.append, cursor, missing)

@@ -107,7 +107,10 @@ def handle(releases: StoreSource, request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "status": 406, "kind": exc.kind, "message": ""}
     except OSError as exc:
         return {"ok": False, "status": 503, "message": f"the release store could not be read: {exc}"}
-    except (RuntimeError, ValueError) as exc:  # raised by the engine while it produced the results
+    except (RuntimeError, ValueError) as exc:
+        if isinstance(exc, RuntimeError) and str(exc).startswith(("Corruption", "IO error")):
+            return {"ok": False, "status": 503, "message": f"the release store could not be read: {exc}"}
+        # raised by the engine while it produced the results (an unknown function, a type error): the query's fault
         return {"ok": False, "status": 400, "message": f"the query engine stopped with an error: {exc}"}
     return {
         "ok": True,
@@ -125,7 +128,7 @@ def main(argv: list[str]) -> None:
     sys.stdout = sys.stderr  # a stray print must never corrupt the frame stream
     releases = Releases()
     if argv and argv[0]:
-        with contextlib.suppress(OSError):  # reported on the first query that needs it
+        with contextlib.suppress(OSError, RuntimeError):  # reported on the first query that needs it
             releases.get(argv[0])
     write_frame(outbox, {"ready": True, "isolation": isolated, "pid": os.getpid()})
     while (request := read_frame(inbox)) is not None:

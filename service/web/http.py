@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
+import sqlite3
 from datetime import datetime
 from functools import lru_cache
 
@@ -16,9 +18,13 @@ from werkzeug.http import parse_accept_header
 
 from ..formats import FORMATS
 
+log = logging.getLogger(__name__)
+
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
+#: Seconds a client is asked to wait before retrying a 503.
+RETRY_AFTER = 5
 #: Below this size gzip saves too little to be worth the CPU.
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
@@ -124,12 +130,31 @@ def _finish(response: Response) -> Response:
         response.headers.setdefault("X-Openbaar-Release", pinned)
     for name, value in cors_headers(request.method):
         response.headers[name] = value
+    if response.status_code == 503:
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER))
     response.vary.add("Accept-Encoding")
     if _wants_gzip(request, response):
         _gzip(response)
     return response
 
 
+def _unavailable(exc: Exception) -> Response:
+    """A file or store that cannot be opened now (too many open files, a damaged store): 503, never 500."""
+    log.error("answering 503 to %s: %s: %s", request.path, type(exc).__name__, exc)
+    text = f"the service cannot read the live release right now ({exc}); retry in a few seconds\n"
+    return Response(text, status=503, mimetype="text/plain", headers={"Retry-After": str(RETRY_AFTER)})
+
+
+def _store_error(exc: RuntimeError) -> Response:
+    """RocksDB reports a damaged or unreadable store as RuntimeError ("Corruption: …", "IO error: …")."""
+    if not str(exc).startswith(("Corruption", "IO error")):
+        raise exc
+    return _unavailable(exc)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_pin_release)
     app.after_request(_finish)
+    app.register_error_handler(OSError, _unavailable)
+    app.register_error_handler(RuntimeError, _store_error)
+    app.register_error_handler(sqlite3.OperationalError, _unavailable)

@@ -7,9 +7,10 @@ multiprocess mode). The release is read from the live pointer when scraped, not 
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
@@ -19,7 +20,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from ..config import shared_metrics_dir
-from ..live import Live, NoRelease
+from ..live import Live
+from ..status import RecentChecks, status
 
 bp = Blueprint("metrics", __name__)
 
@@ -57,27 +59,61 @@ EVALUATIONS = Counter(
 
 
 class _LiveReleaseCollector(Collector):
+    """The facts of ``openbaar status``: live release, its age and checks, kept releases, the last build."""
+
     def __init__(self, live: Live) -> None:
         self.live = live
+        self.settings = live.settings
+        self.checks = RecentChecks()
 
     def collect(self) -> Iterator[Metric]:
+        report = status(self.settings, verify=self.checks)
+        live = report["live"]
         info = GaugeMetricFamily("openbaar_release_info", "The live release (value 1).", labels=["release"])
         created = GaugeMetricFamily("openbaar_release_triples", "Quads in the live release.")
-        with contextlib.suppress(NoRelease):
-            release = self.live.current()
-            info.add_metric([release.id], 1)
-            created.add_metric([], release.release.triples)
-        yield info
-        yield created
+        age = GaugeMetricFamily("openbaar_release_age_seconds", "Seconds since the live release was built.")
+        checks = GaugeMetricFamily(
+            "openbaar_release_check_ok", "The live release's checks (1 passed, 0 failed).", labels=["check"]
+        )
+        verified = GaugeMetricFamily(
+            "openbaar_release_verified", "Each kept release passes its checks (1) or not (0).", labels=["release"]
+        )
+        kept = GaugeMetricFamily("openbaar_releases_kept", "Releases kept on disk.")
+        kept.add_metric([], len(report["releases"]))
+        if live is not None:
+            info.add_metric([live["id"]], 1)
+            created.add_metric([], live["quads"])
+            if live["age_seconds"] is not None:
+                age.add_metric([], live["age_seconds"])
+            for check in live["checks"]:
+                checks.add_metric([check["name"]], 1 if check["ok"] else 0)
+        for release in report["releases"]:
+            verified.add_metric([release["id"]], 1 if release["verified"] else 0)
+        yield from (info, created, age, checks, verified, kept)
+        yield from _last_build(report["last_build"])
         budget = GaugeMetricFamily(
             "openbaar_sparql_client_budget_seconds",
             "Seconds of SPARQL evaluation each client may use per window, per server process (then 429).",
         )
-        budget.add_metric([], self.live.settings.client_time_budget)
+        budget.add_metric([], self.settings.client_time_budget)
         window = GaugeMetricFamily("openbaar_sparql_client_budget_window_seconds", "The window of that budget.")
-        window.add_metric([], self.live.settings.client_budget_window)
+        window.add_metric([], self.settings.client_budget_window)
         yield budget
         yield window
+
+
+def _last_build(build: dict[str, Any] | None) -> Iterator[Metric]:
+    ok = GaugeMetricFamily("openbaar_last_build_ok", "The last build succeeded (1) or failed (0).")
+    finished = GaugeMetricFamily("openbaar_last_build_timestamp_seconds", "When the last build ended (Unix time).")
+    rejected = GaugeMetricFamily(
+        "openbaar_last_build_rejected_rows", "Rows the last build rejected, per table.", labels=["dataset", "file"]
+    )
+    if build is not None:
+        ok.add_metric([], 1 if build["status"] == "ok" else 0)
+        finished.add_metric([], datetime.fromisoformat(build["finished"]).timestamp())
+        for table in build["tables"]:
+            rejected.add_metric([str(table["dataset"]), str(table["file"])], table["rejected_rows"] or 0)
+    yield from (ok, finished, rejected)
 
 
 def _registry(live: Live) -> CollectorRegistry:
