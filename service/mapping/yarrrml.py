@@ -13,7 +13,7 @@ import yaml
 
 from ..errors import MappingError
 from ..policy.declare import read_policy
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, OFN, PREFIXABLE
 from .model import (
     RDF_TYPE,
     DatasetMapping,
@@ -142,12 +142,25 @@ class _Parser:
             else:
                 raise self.fail(pwhere, "a parameter is [name, value] or {parameter, value}")
             pname = self.expand(str(key), pwhere)
+            if pname == OFN + "prefix":
+                if name not in PREFIXABLE:
+                    raise self.fail(
+                        pwhere, f"{node['function']} takes no ofn:prefix", "use it with ofn:integer, ofn:slug, …"
+                    )
+                value = self.expand(str(value), pwhere)
             params.append((pname, self.template(str(value), pwhere, iri=False)))
         call = FunctionCall(name, tuple(params))
         missing = [p for p in spec.required if call.parameter(p) is None]
         if missing:
             short = ", ".join("ofn:" + m.rsplit(":", 1)[-1] for m in missing)
             raise self.fail(where, f"function {node['function']} needs parameter(s) {short}")
+        return call
+
+    def iri_function(self, node: dict[str, Any], where: str) -> FunctionCall:
+        """A function whose value ends an IRI: it needs ``ofn:prefix``, the IRI's start (e.g. id:coffeeshop/)."""
+        call = self.function(node, where)
+        if call.function in PREFIXABLE and call.parameter(OFN + "prefix") is None:
+            raise self.fail(where, "a function that makes an IRI needs [ofn:prefix, id:<concept>/]")
         return call
 
     def object_map(self, raw: Any, where: str, datatype: str | None = None) -> TermMap | ParentRef:
@@ -159,9 +172,14 @@ class _Parser:
             dt = node.get("datatype")
             lang = node.get("language")
             dt_iri = self.expand(str(dt), f"{where}.datatype") if dt else None
-            if "function" in node:
-                value: Template | FunctionCall = self.function(node, where)
-                term_type = "iri" if kind == "iri" else "literal"
+            if "function" in node and kind == "iri":
+                value: Template | FunctionCall = self.iri_function(node, where)
+                term_type = "iri"
+            elif "function" in node:
+                value = self.function(node, where)
+                term_type = "literal"
+                if value.parameter(OFN + "prefix") is not None:
+                    raise self.fail(where, "ofn:prefix makes an IRI", "add 'type: iri' to the object")
             else:
                 if "value" not in node:
                     raise self.fail(where, "an object needs 'value', 'function' or 'mapping'")
@@ -357,9 +375,12 @@ class _Parser:
             if len(subject_raw) != 1:
                 raise self.fail(f"{where}.s", "one subject per mapping is supported")
             subject_raw = subject_raw[0]
-        if not isinstance(subject_raw, str) or not subject_raw:
+        if isinstance(subject_raw, dict) and "function" in _norm(subject_raw):
+            subject = TermMap(self.iri_function(subject_raw, f"{where}.s"), "iri")
+        elif not isinstance(subject_raw, str) or not subject_raw:
             raise self.fail(f"{where}.s", "the subject must be an IRI template such as id:boom/$(ID)")
-        subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
+        else:
+            subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
         return TriplesMap(name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po"))
 
     def check_joins(self, mapping: DatasetMapping) -> None:
