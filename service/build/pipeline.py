@@ -81,6 +81,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
         prepared = prepare(settings)
+        for warning in prepared.warnings:
+            notify("warning", text=warning)
         timings["prepare"] = time.perf_counter() - t
         staging.mkdir()
         store = stores.create_store(staging / STORE_DIR)
@@ -264,6 +266,8 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
     notify = progress or (lambda *a, **k: None)
     notify("stage", name="checking mappings, vocabulary and tables")
     prepared = prepare(settings)
+    for warning in prepared.warnings:
+        notify("warning", text=warning)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
     options = Options(

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import MappingError
+from ..errors import MappingError, MappingProblems
 from ..policy.declare import read_policy
 from .functions import FUNCTIONS, OFN, PREFIXABLE
 from .model import (
@@ -21,6 +21,7 @@ from .model import (
     FunctionCall,
     JoinCondition,
     ParentRef,
+    Policy,
     PredicateObjectMap,
     Reference,
     Source,
@@ -73,8 +74,11 @@ def _norm(node: Any, aliases: dict[str, str] = _ALIASES) -> Any:
 
 
 class _Parser:
-    def __init__(self, path: Path, project: Path, id_base: str, def_base: str) -> None:
+    def __init__(
+        self, path: Path, project: Path, id_base: str, def_base: str, deferred: list[MappingError] | None = None
+    ) -> None:
         self.path, self.project = path, project
+        self.deferred = deferred
         self.prefixes = dict(DEFAULT_PREFIXES)
         self.id_base, self.def_base = id_base, def_base
 
@@ -352,10 +356,20 @@ class _Parser:
             prefixes=dict(self.prefixes),
             triples_maps=tuple(triples_maps),
             metadata=document.get("dataset") or {},
-            policy=read_policy(document.get("policy"), self.fail),
+            policy=self.policy(document.get("policy")),
         )
         self.check_joins(result)
         return result
+
+    def policy(self, raw: Any) -> Policy:
+        """The policy block; with a ``deferred`` list its problems are kept there and the rest still read."""
+        try:
+            return read_policy(raw, self.fail)
+        except (MappingError, MappingProblems) as exc:
+            if self.deferred is None:
+                raise
+            self.deferred += exc.errors if isinstance(exc, MappingProblems) else [exc]
+            return Policy()
 
     def triples_map(self, name: str, raw: Any, named: dict[str, Source]) -> TriplesMap:
         where = f"mappings.{name}"
@@ -398,8 +412,13 @@ class _Parser:
                         raise self.fail(where, "a join without a condition needs both mappings on the same source")
 
 
-def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> DatasetMapping:
-    """Read and check one mapping file; every problem is a one-line MappingError."""
+def parse_mapping(
+    path: Path, *, project: Path, id_base: str, def_base: str, deferred: list[MappingError] | None = None
+) -> DatasetMapping:
+    """Read and check one mapping file; every problem is a one-line MappingError.
+
+    With ``deferred``, problems in the policy block are appended to it, so that the rest is still checked.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -413,4 +432,4 @@ def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> 
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise MappingError(path, where, f"invalid YAML: {problem}") from None
-    return _Parser(path, project, id_base, def_base).parse(document)
+    return _Parser(path, project, id_base, def_base, deferred).parse(document)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import MappingError
+from ..errors import MappingError, MappingProblems
 from ..mapping.model import (
     Aggregation,
     Allowance,
@@ -48,20 +48,23 @@ class _Reader:
         return node
 
     def entry(self, node: dict[str, Any], where: str) -> dict[str, str]:
-        """The ground, motivation and since every register entry carries."""
+        """The ground, motivation and since every register entry carries; all their problems at once."""
+        errors: list[MappingError] = []
         code = node.get("ground")
+        ground = GROUNDS.get(normalise(str(code))) if code else None
         if not code:
-            raise self.fail(f"{where}.ground", "a Woo ground is required", 'e.g. ground: "5.1(2)e"')
-        ground = GROUNDS.get(normalise(str(code)))
-        if ground is None:
-            raise self.fail(
-                f"{where}.ground",
-                f"'{code}' is not a ground of the Woo",
-                f"use one of {', '.join(GROUNDS)} (art. 5.1(1) a-e, 5.1(2) a-i, 5.2)",
+            errors.append(self.fail(f"{where}.ground", "a Woo ground is required", 'e.g. ground: "5.1(2)e"'))
+        elif ground is None:
+            errors.append(
+                self.fail(
+                    f"{where}.ground",
+                    f"'{code}' is not a ground of the Woo",
+                    f"use one of {', '.join(GROUNDS)} (art. 5.1(1) a-e, 5.1(2) a-i, 5.2)",
+                )
             )
         motivation = str(node.get("motivation") or "").strip()
         if not motivation or "\n" in motivation:
-            raise self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required")
+            errors.append(self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required"))
         since = node.get("since")
         if isinstance(since, dt.datetime):
             since = since.date()
@@ -71,7 +74,14 @@ class _Reader:
             except ValueError:
                 since = None
         if not isinstance(since, dt.date):
-            raise self.fail(f"{where}.since", "since when the exception applies is required", "since: 2024-01-01")
+            errors.append(
+                self.fail(f"{where}.since", "since when the exception applies is required", "since: 2024-01-01")
+            )
+        if len(errors) > 1:
+            raise MappingProblems(errors)
+        if errors:
+            raise errors[0]
+        assert ground is not None and isinstance(since, dt.date)
         return {"ground": ground.code, "motivation": motivation, "since": since.isoformat()}
 
     def column(self, node: Any, where: str) -> WithheldColumn:
