@@ -10,6 +10,7 @@ from pathlib import Path
 from .support.tinyproject import new_project, write_mapping, write_table
 
 ROWS = [["1", "Eik", "12"], ["2", "Linde", "14"]]
+PO = "      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n"
 
 
 def validate(project: Path) -> subprocess.CompletedProcess[str]:
@@ -40,7 +41,7 @@ mappings:
 def test_a_second_file_with_the_same_dataset_name_is_an_error_naming_both(tmp_path: Path) -> None:
     project = new_project(tmp_path / "p")
     write_table(project, "bomen", ["ID", "NAAM", "HOOGTE"], ROWS)
-    body = mapping("      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n")
+    body = mapping(PO)
     write_mapping(project, "bomen", body)
     (project / "mappings" / "bomen.yaml").write_text((project / "mappings" / "bomen.yml").read_text())
     result = validate(project)
@@ -52,9 +53,7 @@ def test_a_second_file_with_the_same_dataset_name_is_an_error_naming_both(tmp_pa
 def test_a_yaml_extension_is_read_like_yml(tmp_path: Path) -> None:
     project = new_project(tmp_path / "p")
     write_table(project, "bomen", ["ID", "NAAM", "HOOGTE"], ROWS)
-    path = write_mapping(
-        project, "bomen", mapping("      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n")
-    )
+    path = write_mapping(project, "bomen", mapping(PO))
     path.rename(path.with_suffix(".yaml"))
     result = validate(project)
     assert result.returncode == 0, result.stderr
@@ -109,9 +108,7 @@ def test_a_wrong_delimiter_says_which_one_the_header_uses(tmp_path: Path) -> Non
     project = new_project(tmp_path / "p")
     (project / "data" / "bomen.csv").write_text("ID;NAAM;HOOGTE\n1;Eik;12\n", encoding="utf-8")
     source = '{access: data/bomen.csv, referenceFormulation: csv, delimiter: ","}'
-    write_mapping(
-        project, "bomen", mapping("      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n", source)
-    )
+    write_mapping(project, "bomen", mapping(PO, source))
     result = validate(project)
     assert result.returncode == 1
     assert "the header looks ';'-separated: set delimiter: ';'" in result.stderr, result.stderr
@@ -122,9 +119,7 @@ def test_a_declared_encoding_that_does_not_fit_names_the_row_and_the_one_that_wo
     text = "ID;NAAM;HOOGTE\n" + "".join(f"{i};Boom {i};12\n" for i in range(1, 6000)) + "6000;Café;3\n"
     (project / "data" / "bomen.csv").write_bytes(text.encode("cp1252"))
     source = "{access: data/bomen.csv, referenceFormulation: csv, encoding: utf-8}"
-    write_mapping(
-        project, "bomen", mapping("      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n", source)
-    )
+    write_mapping(project, "bomen", mapping(PO, source))
     result = validate(project)
     assert result.returncode == 1
     line = next(ln for ln in result.stderr.splitlines() if "bomen.csv" in ln and "utf-8" in ln)
@@ -135,7 +130,7 @@ def test_a_declared_encoding_that_does_not_fit_names_the_row_and_the_one_that_wo
 def test_a_term_differing_from_the_vocabulary_only_by_scheme_is_warned(tmp_path: Path) -> None:
     project = new_project(tmp_path / "p")
     write_table(project, "bomen", ["ID", "NAAM", "HOOGTE"], ROWS)
-    po = "      - [def:naam, $(NAAM), nl~lang]\n      - [def:boomhoogte, $(HOOGTE)]\n      - [https://schema.org/name, $(NAAM)]\n"
+    po = PO + "      - [https://schema.org/name, $(NAAM)]\n"
     write_mapping(project, "bomen", mapping(po))
     result = validate(project)
     assert result.returncode == 0, result.stderr
