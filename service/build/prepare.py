@@ -19,6 +19,7 @@ from ..mapping.yarrrml import parse_mapping
 from ..policy.decisions import constant_hits, undecided_columns
 from ..policy.guard import open_table
 from ..policy.register import register_graph
+from ..policy.unpublished import unpublished_problems
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
 from ..vocab_checks import range_problems, scheme_warnings
 
@@ -140,7 +141,11 @@ def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
             _check_header(mapping, join.parent.source, columns)
             used.setdefault(join.parent.source.path, set()).update(columns)
             sources.setdefault(join.parent.source.path, join.parent.source)
-    return undecided_columns(mapping, used, sources) + constant_hits(mapping)
+    return (
+        undecided_columns(mapping, used, sources)
+        + unpublished_problems(mapping, used, sources)
+        + constant_hits(mapping)
+    )
 
 
 def _check_header(mapping: DatasetMapping, source: Source, columns: list[str]) -> None:

@@ -16,13 +16,15 @@ from ..mapping.model import (
     Allowance,
     Policy,
     RowCondition,
+    UnpublishedColumn,
     WithheldColumn,
     WithheldDataset,
 )
 from .grounds import GROUNDS, normalise
 
 Fail = Callable[..., MappingError]
-POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow"}
+POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow", "unpublished"}
+UNPUBLISHED_REASONS = ("empty", "redundant")
 SCAN_KINDS = ("bsn", "email", "phone", "iban", "address")
 ACCESS = ("NON_PUBLIC", "RESTRICTED")
 
@@ -151,6 +153,24 @@ class _Reader:
             raise self.fail(f"{where}.access", f"access is one of {', '.join(ACCESS)}, not '{node.get('access')}'")
         return WithheldDataset(access=access, **self.entry(node, where))
 
+    def unpublished(self, node: Any, where: str) -> UnpublishedColumn:
+        node = self.mapping(node, where, {"column", "reason", "repeats", "motivation", "source"})
+        reason = str(node.get("reason") or "")
+        if not node.get("column") or reason not in UNPUBLISHED_REASONS:
+            raise self.fail(where, "an unpublished column needs 'column' and 'reason' (empty or redundant)")
+        repeats = tuple(str(c) for c in _str_list(node.get("repeats") or []))
+        if (reason == "redundant") != bool(repeats):
+            raise self.fail(
+                f"{where}.repeats",
+                "a redundant column names the published columns it repeats, an empty one none",
+                "repeats: [postcode, huisnummer]",
+            )
+        motivation = str(node.get("motivation") or "").strip()
+        if not motivation or "\n" in motivation:
+            raise self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required")
+        source = str(node["source"]) if node.get("source") else None
+        return UnpublishedColumn(str(node["column"]), reason, motivation, repeats, source)  # type: ignore[arg-type]
+
     def allow(self, node: Any, where: str) -> Allowance:
         node = self.mapping(node, where, {"kind", "column", "motivation"})
         kind = str(node.get("kind") or "")
@@ -184,6 +204,7 @@ def read_policy(raw: Any, fail: Fail) -> Policy:
         aggregates=each("aggregate", reader.aggregate),
         dataset=reader.dataset(node["dataset"], "dataset") if node.get("dataset") else None,
         allow=each("allow", reader.allow),
+        unpublished=each("unpublished", reader.unpublished),
     )
     names = [w.column for w in policy.columns]
     twice = sorted({n for n in names if names.count(n) > 1 and all(w.source is None for w in policy.columns)})
