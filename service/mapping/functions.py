@@ -171,6 +171,18 @@ def _pad(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[
     return _checked(pad)(args, n, ctx)
 
 
+def _extract(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    pattern = re.compile(str(args[OFN + "pattern"]))
+
+    def extract(v: str) -> values.Outcome:
+        m = pattern.fullmatch(v.strip())
+        if m is None:
+            return None, f"'{v}' does not match {pattern.pattern}"
+        return m.group(1), None
+
+    return _checked(extract)(args, n, ctx)
+
+
 def _wkt(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
     crs = str(args[OFN + "crs"]).upper()
     target = str(args.get(OFN + "target", "CRS84")).lower()
@@ -219,12 +231,15 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     ),
     OFN + "collapse": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(values.collapse)),
     OFN + "slug": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(values.slug)),
+    OFN + "extract": FunctionSpec(
+        required=(OFN + "value", OFN + "pattern"), constants=(OFN + "pattern",), apply=_extract
+    ),
     OFN + "wkt": FunctionSpec(
         required=(OFN + "value", OFN + "crs"), constants=(OFN + "crs", OFN + "target"), apply=_wkt
     ),
 }
 #: Functions whose result may end an IRI: they take the constant ``ofn:prefix`` (the IRI's start).
-PREFIXABLE = {OFN + n for n in ("postcode", "lower", "upper", "trim", "integer", "pad", "collapse", "slug")}
+PREFIXABLE = {OFN + n for n in ("postcode", "lower", "upper", "trim", "integer", "pad", "collapse", "slug", "extract")}
 
 
 def check_constants(function: str, constants: dict[str, str]) -> str | None:
@@ -235,6 +250,13 @@ def check_constants(function: str, constants: dict[str, str]) -> str | None:
             return f"ofn:width '{width}' must be a whole number from 1 to 64"
         if len(fill) != 1:
             return f"ofn:fill '{fill}' must be one character"
+    if function == OFN + "extract":
+        try:
+            groups = re.compile(constants.get(OFN + "pattern", "")).groups
+        except re.error as exc:
+            return f"ofn:pattern is not a regular expression: {exc}"
+        if groups != 1:
+            return "ofn:pattern needs exactly one group (…), the part to keep"
     if function in (OFN + "wktPoint", OFN + "wkt"):
         crs = constants.get(OFN + "crs", "").upper()
         if crs not in NL_BOUNDS:

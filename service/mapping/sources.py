@@ -126,8 +126,11 @@ class Table:
         except (csv.Error, UnicodeDecodeError) as exc:
             self._file.close()
             raise SourceError(path, f"the header row cannot be read: {exc}") from None
-        dropped = bool(header) and header[0].strip() == "" and len(header) > 1
+        unnamed = bool(header) and header[0].strip() == "" and len(header) > 1
         names = [h.strip() for h in header]
+        if unnamed and source.dialect.index:
+            names[0], unnamed = source.dialect.index, False  # kept: the export's only key
+        dropped = unnamed
         self._offset = 1 if dropped else 0
         self.width = len(header)
         self.columns: tuple[str, ...] = tuple(names[self._offset :])

@@ -319,6 +319,8 @@ class _Parser:
             if dates not in ("day-first", "iso"):
                 raise self.fail(f"{where}.dates", f"dates must be 'day-first' or 'iso', not {dates!r}")
             kwargs["dates"] = dates
+        if raw.get("index") is not None:
+            kwargs["index"] = str(raw["index"])
         if "null" in raw:
             kwargs["null_values"] = frozenset(str(v) for v in (raw["null"] or [])) | {""}
         return Dialect(**kwargs)
