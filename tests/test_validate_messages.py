@@ -147,3 +147,17 @@ def test_a_datatype_against_the_declared_range_is_flagged(tmp_path: Path) -> Non
     assert result.returncode == 1
     line = next(ln for ln in result.stderr.splitlines() if "def:huisnummer" in ln)
     assert "xsd:integer" in line and "xsd:string" in line and "mappings.boom.po[2]" in line
+
+
+def test_a_long_problem_is_one_line_when_piped(tmp_path: Path) -> None:
+    """Rich wrapped at 80 columns without a terminal: one problem became 2-4 lines."""
+    project = new_project(tmp_path / "p")
+    write_table(project, "bomen", ["ID", "NAAM", "HOOGTE"], ROWS)
+    po = PO + "      - [def:eenBijzonderLangeEigenschapDieNietBestaatInDeWoordenlijstVanHetProject, $(NAAM)]\n"
+    write_mapping(project, "bomen", mapping(po))
+    result = validate(project)
+    assert result.returncode == 1
+    (line,) = [ln for ln in result.stderr.splitlines() if "eenBijzonderLange" in ln]
+    assert len(line) > 160
+    assert line.startswith("  - bomen.yml at mappings.boom.po[3]: def:eenBijzonderLange")
+    assert line.endswith("with labels in nl and en, to vocab/)")
