@@ -112,3 +112,18 @@ def test_generated_datasets_keep_their_own_licence(server: Served) -> None:
     g = Graph().parse(data=requests.get(f"{server.url}/catalog?format=ttl", timeout=60).text, format="turtle")
     dataset = URIRef(f"{BASE}/id/dataset/bomen")
     assert not any((d, DCTERMS.license, LICENCE) in g for d in g.objects(dataset, DCAT.distribution))
+
+
+def test_the_register_lists_left_out_columns_apart_from_exceptions(server: Served) -> None:
+    page = requests.get(f"{server.url}/register/cameratoezicht", timeout=30)
+    assert page.status_code == 200
+    html = page.text
+    assert "Weggelaten kolommen (geen uitzondering)" in html
+    assert (
+        "Kolom &#39;LvlDesc&#39; niet gepubliceerd: leeg" in html or "Kolom 'LvlDesc' niet gepubliceerd: leeg" in html
+    )
+    assert "Voor deze dataset geldt geen uitzondering" in html  # no Woo exception
+    g = Graph().parse(data=requests.get(f"{server.url}/register/cameratoezicht?format=ttl", timeout=30).text)
+    left_out = set(g.objects(URIRef(f"{BASE}/id/dataset/cameratoezicht"), URIRef(f"{BASE}/def/nietGepubliceerd")))
+    assert len(left_out) == 3
+    assert all((u, URIRef(f"{BASE}/def/reden"), None) in g for u in left_out)
