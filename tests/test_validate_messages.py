@@ -161,3 +161,18 @@ def test_a_long_problem_is_one_line_when_piped(tmp_path: Path) -> None:
     assert len(line) > 160
     assert line.startswith("  - bomen.yml at mappings.boom.po[3]: def:eenBijzonderLange")
     assert line.endswith("with labels in nl and en, to vocab/)")
+
+
+def test_problems_in_several_policy_entries_come_in_one_run(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    write_table(project, "bomen", ["ID", "NAAM", "HOOGTE"], ROWS)
+    policy = """
+policy:
+  withheld:
+    - {column: NAAM, ground: "9.9", motivation: "Naam.", since: 2024-01-01}
+    - {column: HOOGTE, ground: "5.1(2)e", motivation: "Hoogte."}
+"""
+    write_mapping(project, "bomen", mapping(""), policy)
+    lines = validate(project).stderr.splitlines()
+    assert any("policy.withheld[0].ground" in ln for ln in lines), lines
+    assert any("policy.withheld[1].since" in ln for ln in lines), lines

@@ -196,7 +196,17 @@ def read_policy(raw: Any, fail: Fail) -> Policy:
             items = [items]
         if not isinstance(items, list):
             raise fail(f"policy.{key}", f"'{key}' must be a list")
-        return tuple(read(item, f"{key}[{i}]") for i, item in enumerate(items))
+        read_items, errors = [], []
+        for i, item in enumerate(items):  # every entry is read, so all their problems show in one run
+            try:
+                read_items.append(read(item, f"{key}[{i}]"))
+            except MappingProblems as exc:
+                errors += exc.errors
+            except MappingError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] if len(errors) == 1 else MappingProblems(errors)
+        return tuple(read_items)
 
     policy = Policy(
         columns=each("withheld", reader.column),
