@@ -103,9 +103,9 @@ def build(work: Path, rows: int) -> Path:
     project = work / "project"
     (project / "mappings").mkdir(parents=True)
     (project / "data").mkdir()
-    for name in ("bomen.yml", "wijken-buurten.yml"):
+    for name in ("bomen.yml", "wijken-buurten.yml", "bevolking.yml"):
         shutil.copy(REPO / "mappings" / name, project / "mappings")
-    for name in ("wijken.csv", "buurten.csv", "bevolking.csv"):
+    for name in ("wijken.csv", "buurten.csv", "wijkindeling.csv", "buurtindeling.csv", "bevolking.csv"):
         shutil.copy(REPO / "data" / name, project / "data")
     shutil.copytree(REPO / "vocab", project / "vocab")
     subprocess.run(

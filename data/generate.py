@@ -7,9 +7,11 @@ Every table is made by one function from its own seeded random generator, so a t
 whichever other tables are generated, and a larger table (``--rows``) has the same columns, format
 and quirks, with planted bad values in the same proportion.
 
-The facts are typed in below and are plausible, not official: the wijk- and buurtindeling of the
+The facts are in data/facts.json and are plausible, not official: the wijk- and buurtindeling of the
 municipality of Groningen (GM0014) with CBS-style codes, its street names, and the tree species of
-Dutch streets. Every number, date, person and business is invented.
+Dutch streets. Every number, date, person and business is invented. Wijken and buurten whose CBS
+code is in the municipality's real 2017 exports (data/wijkindeling.csv, data/buurtindeling.csv) are
+left out of wijken.csv and buurten.csv: the real ones replace them.
 """
 
 from __future__ import annotations
@@ -18,15 +20,29 @@ import argparse
 import csv
 import datetime as dt
 import functools
+import json
 import math
 import random
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DATA = Path(__file__).resolve().parent
+
+
+def _tuples(value: Any) -> Any:
+    """JSON lists as tuples, as the generators were written for."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+#: The facts (wijken and buurten, streets, species, names, …): data/facts.json.
+FACTS: dict[str, Any] = _tuples(json.loads((DATA / "facts.json").read_text(encoding="utf-8")))
 GEMEENTECODE, GEMEENTENAAM, INDELINGSJAAR = "GM0014", "Groningen", 2024
 YEARS = range(2019, 2025)
 AGE_GROUPS = ("0-14", "15-24", "25-44", "45-64", "65+")
@@ -53,466 +69,10 @@ class Wijk(NamedTuple):
         return f"WK{GEMEENTECODE[2:]}{self.nr}"
 
 
-WIJKEN: tuple[Wijk, ...] = tuple(
-    Wijk(*w)
-    for w in (
-        (
-            "00",
-            "Centrum",
-            233900,
-            582000,
-            "Groningen",
-            ("9711", "9712"),
-            (
-                "Herestraat",
-                "Oosterstraat",
-                "Folkingestraat",
-                "Vismarkt",
-                "Grote Markt",
-                "Oude Ebbingestraat",
-                "Nieuwe Ebbingestraat",
-                "Poelestraat",
-                "Peperstraat",
-                "Gedempte Zuiderdiep",
-                "Oude Boteringestraat",
-                "Turfsingel",
-                "Noorderhaven",
-                "Hoge der A",
-                "Lage der A",
-                "Akerkhof",
-                "Sint Jansstraat",
-                "Nieuwe Kijk in 't Jatstraat",
-                "Ossenmarkt",
-                "Kattendiep",
-                "Stationsplein",
-                "Emmasingel",
-                "Ubbo Emmiussingel",
-                "Praediniussingel",
-                "Radesingel",
-                "Schuitendiep",
-                "Haddingestraat",
-            ),
-            (
-                ("Binnenstad-Noord", "stad"),
-                ("Binnenstad-Zuid", "stad"),
-                ("Binnenstad-Oost", "stad"),
-                ("Binnenstad-West", "stad"),
-                ("Hortusbuurt-Ebbingekwartier", "stad"),
-                ("Stationsgebied", "stad"),
-                ("Oosterhaven", "stad"),
-            ),
-        ),
-        (
-            "01",
-            "Oud-Zuid",
-            234400,
-            580800,
-            "Groningen",
-            ("9724", "9725", "9726"),
-            (
-                "Hereweg",
-                "Meeuwerderweg",
-                "Oosterweg",
-                "Parkweg",
-                "Maasstraat",
-                "Rijnstraat",
-                "Waalstraat",
-                "Trompsingel",
-                "Ganzevoortsingel",
-                "Verlengde Oosterstraat",
-                "Sterrebosstraat",
-                "Moesstraat",
-            ),
-            (
-                ("Oosterpoort", "stad"),
-                ("Herewegbuurt", "stad"),
-                ("Rivierenbuurt", "woon"),
-                ("Grunobuurt", "woon"),
-                ("Villabuurt", "woon"),
-                ("Laanhuizen", "woon"),
-                ("Zuiderpark", "woon"),
-            ),
-        ),
-        (
-            "02",
-            "Oud-West",
-            232900,
-            582300,
-            "Groningen",
-            ("9717", "9718"),
-            (
-                "Kraneweg",
-                "Friesestraatweg",
-                "Nassaulaan",
-                "Oranjesingel",
-                "Prinsesseweg",
-                "Noorderbinnensingel",
-                "Mesdagstraat",
-                "Jozef Israëlsplein",
-                "Tjerk Hiddesstraat",
-                "Van Speijkstraat",
-                "Westerkade",
-                "Hoendiep",
-            ),
-            (
-                ("Schildersbuurt", "stad"),
-                ("Noorderplantsoenbuurt", "stad"),
-                ("Zeeheldenbuurt", "stad"),
-                ("Oranjebuurt", "stad"),
-                ("Kostverloren", "woon"),
-                ("Westerhaven", "stad"),
-                ("Friesestraatweg", "woon"),
-            ),
-        ),
-        (
-            "03",
-            "Zuidwest",
-            232400,
-            579300,
-            "Groningen",
-            ("9721", "9722", "9727"),
-            (
-                "Laan Corpus den Hoorn",
-                "Paterswoldseweg",
-                "Van Iddekingeweg",
-                "Hoornsediep",
-                "Van Swietenlaan",
-                "Kamerlingh Onneslaan",
-                "Concourslaan",
-                "Vondellaan",
-                "Hoornse Meer",
-                "Piccardthof",
-            ),
-            (
-                ("Corpus den Hoorn-Noord", "woon"),
-                ("Corpus den Hoorn-Zuid", "woon"),
-                ("Hoornse Meer", "woon"),
-                ("Hoornse Park", "woon"),
-                ("Piccardthof", "woon"),
-                ("Van Swieten", "woon"),
-                ("Hoornse Plas", "park"),
-                ("Stadspark", "park"),
-            ),
-        ),
-        (
-            "04",
-            "Oost",
-            235300,
-            582700,
-            "Groningen",
-            ("9713", "9714", "9715"),
-            (
-                "Damsterdiep",
-                "Oosterhamrikkade",
-                "Gorechtkade",
-                "Oliemuldersweg",
-                "Violenstraat",
-                "Tulpstraat",
-                "Anemoonstraat",
-                "Florakade",
-                "Ulgersmaweg",
-                "Woonschepenhaven",
-                "Nijverheidskade",
-            ),
-            (
-                ("Oosterparkwijk", "woon"),
-                ("Gorechtbuurt", "woon"),
-                ("Bloemenbuurt", "woon"),
-                ("Damsterbuurt", "stad"),
-                ("Van Starkenborgh", "woon"),
-                ("Ulgersmaborg", "woon"),
-                ("Woonschepenhaven", "dorp"),
-                ("Florabuurt", "woon"),
-            ),
-        ),
-        (
-            "05",
-            "Zuid",
-            234600,
-            579700,
-            "Groningen",
-            ("9722", "9723"),
-            (
-                "Helperzoom",
-                "Helper Oostsingel",
-                "Helper Westsingel",
-                "Verlengde Hereweg",
-                "Coendersweg",
-                "Europaweg",
-                "Esperantostraat",
-                "De Savornin Lohmanlaan",
-                "Van Lenneplaan",
-                "Queridolaan",
-            ),
-            (
-                ("Helpman-Oost", "woon"),
-                ("Helpman-West", "woon"),
-                ("De Wijert-Noord", "woon"),
-                ("De Wijert-Zuid", "woon"),
-                ("Coendersborg", "woon"),
-                ("Europapark", "nieuw"),
-                ("Klein Martijn", "woon"),
-                ("Villapark Helpman", "woon"),
-            ),
-        ),
-        (
-            "06",
-            "Noordwest",
-            232700,
-            584000,
-            "Groningen",
-            ("9741", "9742"),
-            (
-                "Zonnelaan",
-                "Pleiadenlaan",
-                "Siriusstraat",
-                "Planetenlaan",
-                "Eikenlaan",
-                "Iepenlaan",
-                "Berkenlaan",
-                "Dorkwerderweg",
-                "Reitdiepkade",
-                "Tuinbouwstraat",
-            ),
-            (
-                ("Paddepoel-Noord", "woon"),
-                ("Paddepoel-Zuid", "woon"),
-                ("Selwerd", "woon"),
-                ("Tuinwijk", "woon"),
-                ("Dorkwerd", "land"),
-                ("Reitdiepzone", "nieuw"),
-            ),
-        ),
-        (
-            "07",
-            "Oud-Noord",
-            234300,
-            583200,
-            "Groningen",
-            ("9713", "9714"),
-            (
-                "Korreweg",
-                "Bedumerweg",
-                "Molukkenstraat",
-                "Sumatralaan",
-                "Javastraat",
-                "Celebesstraat",
-                "Borneostraat",
-                "Van Swinderenstraat",
-                "Nicolaas Beetsstraat",
-                "Oosterhamrikkade",
-            ),
-            (
-                ("De Hoogte", "woon"),
-                ("Indische Buurt", "woon"),
-                ("Korrewegwijk", "woon"),
-                ("Professorenbuurt", "stad"),
-                ("Oosterhamrik", "woon"),
-            ),
-        ),
-        (
-            "08",
-            "Noordoost",
-            236500,
-            585300,
-            "Groningen",
-            ("9733", "9734", "9735"),
-            ("Koningsweg", "Rijksweg", "Kieldiep", "Noorddijkerweg", "Stadsweg", "Oosterhoogebrug"),
-            (
-                ("Noorderhoogebrug", "dorp"),
-                ("Oosterhoogebrug", "dorp"),
-                ("Ruischerbrug", "dorp"),
-                ("Noorddijk", "land"),
-                ("Ruischerwaard", "woon"),
-            ),
-        ),
-        (
-            "09",
-            "Hoogkerk",
-            229400,
-            581400,
-            "Hoogkerk",
-            ("9745",),
-            ("Hoofdweg", "Zuiderweg", "Oostelijk Halfrond", "Leegeweg", "Kerkstraat", "Westpoortweg"),
-            (
-                ("Hoogkerk-Dorp", "dorp"),
-                ("Hoogkerk-Zuid", "woon"),
-                ("Gravenburg", "woon"),
-                ("Leegkerk", "land"),
-                ("De Buitenhof", "woon"),
-                ("Westpoort", "bedrijf"),
-            ),
-        ),
-        (
-            "10",
-            "Haren",
-            236300,
-            576900,
-            "Haren",
-            ("9750", "9751", "9752"),
-            (
-                "Rijksstraatweg",
-                "Kerkstraat",
-                "Meerweg",
-                "Emmalaan",
-                "Wilhelminalaan",
-                "Hortuslaan",
-                "Onnerweg",
-                "Glimmerweg",
-                "Middelhorst",
-                "Noordlaarderweg",
-            ),
-            (
-                ("Haren-Centrum", "dorp"),
-                ("Haren-Noord", "woon"),
-                ("Haren-Oost", "woon"),
-                ("Haren-Zuid", "woon"),
-                ("Glimmen", "dorp"),
-                ("Onnen", "dorp"),
-                ("Essen", "land"),
-                ("Noordlaren", "dorp"),
-                ("Dilgt", "land"),
-            ),
-        ),
-        (
-            "11",
-            "Ten Boer",
-            242400,
-            588200,
-            "Ten Boer",
-            ("9791", "9792", "9793"),
-            (
-                "Stationsweg",
-                "Wigboldstraat",
-                "Kerkstraat",
-                "Rijksweg",
-                "Bovenrijgeweg",
-                "Thesingerweg",
-                "Woortmanslaan",
-                "Sint Annerstraatweg",
-            ),
-            (
-                ("Ten Boer", "woon"),
-                ("Ten Post", "dorp"),
-                ("Garmerwolde", "dorp"),
-                ("Thesinge", "dorp"),
-                ("Sint Annen", "dorp"),
-                ("Lellens", "land"),
-                ("Winneweer", "land"),
-                ("Woltersum", "dorp"),
-                ("Wittewierum", "land"),
-            ),
-        ),
-        (
-            "12",
-            "Meerstad",
-            240000,
-            582700,
-            "Groningen",
-            ("9736", "9737"),
-            ("Borgsingel", "Middelberterweg", "Engelberterweg", "Hoofdweg", "Meerstadlaan", "Slochterweg"),
-            (
-                ("Meerstad-Noord", "nieuw"),
-                ("Meerstad-Midden", "nieuw"),
-                ("Meerstad-Zuid", "nieuw"),
-                ("Middelbert", "land"),
-                ("Engelbert", "dorp"),
-            ),
-        ),
-        (
-            "13",
-            "Bedrijventerreinen Oost",
-            236700,
-            581100,
-            "Groningen",
-            ("9723", "9728"),
-            (
-                "Euvelgunnerweg",
-                "Griffeweg",
-                "Winschoterdiep",
-                "Eemskanaal ZZ",
-                "Driebondsweg",
-                "Osloweg",
-                "Stockholmstraat",
-                "Bornholmstraat",
-            ),
-            (
-                ("Euvelgunne", "bedrijf"),
-                ("Winschoterdiep", "bedrijf"),
-                ("Driebond", "bedrijf"),
-                ("Eemspoort", "bedrijf"),
-                ("Roodehaan", "bedrijf"),
-            ),
-        ),
-        (
-            "14",
-            "Zernike en Kardinge",
-            232400,
-            585300,
-            "Groningen",
-            ("9747",),
-            ("Nijenborgh", "Landleven", "Zernikelaan", "Blauwborgje", "Kardingerweg", "Bieskemaar"),
-            (("Zernikecampus", "campus"), ("Zernikepark", "bedrijf"), ("Kardinge", "park"), ("Kardingerplas", "park")),
-        ),
-        (
-            "15",
-            "Vinkhuizen",
-            230700,
-            582700,
-            "Groningen",
-            ("9743", "9744"),
-            ("Siersteenlaan", "Bessemoerstraat", "Dierenriemstraat", "Johan Huizingaweg", "Jaagpad"),
-            (("Vinkhuizen-Noord", "woon"), ("Vinkhuizen-Zuid", "woon"), ("Vinkhuizen-Oost", "woon")),
-        ),
-        (
-            "16",
-            "Beijum",
-            235700,
-            584600,
-            "Groningen",
-            ("9736",),
-            ("Beijumerweg", "Jaagpad", "Zilvermeerlaan", "Hunzeboord", "Schaapmaatweg"),
-            (("Beijum-Oost", "woon"), ("Beijum-West", "woon"), ("De Hunze", "woon"), ("Drielanden", "woon")),
-        ),
-        (
-            "17",
-            "Lewenborg",
-            237300,
-            583600,
-            "Groningen",
-            ("9737",),
-            ("Kerspel", "Zilvermeerlaan", "Stadsweg", "Lewenborgweg", "Noorderplaats"),
-            (("Lewenborg-Noord", "woon"), ("Lewenborg-Zuid", "woon"), ("Lewenborg-Oost", "woon")),
-        ),
-        (
-            "18",
-            "De Held en Reitdiep",
-            230900,
-            584200,
-            "Groningen",
-            ("9746",),
-            ("Reitdiephaven", "Friesestraatweg", "Wibenaheerd", "Heldenweg", "Zernikeplein"),
-            (
-                ("De Held", "woon"),
-                ("Reitdiep", "woon"),
-                ("Reitdiephaven", "nieuw"),
-                ("Friesestraatweg-West", "bedrijf"),
-            ),
-        ),
-    )
-)
+WIJKEN: tuple[Wijk, ...] = tuple(Wijk(*w) for w in FACTS["WIJKEN"])
 
 #: Per kind: inhabitants in 2024 (min, max), area in ha (min, max), yearly growth, age shares.
-KINDS: dict[str, tuple[tuple[int, int], tuple[int, int], float, tuple[float, ...]]] = {
-    "stad": ((2000, 5600), (15, 70), 0.006, (0.05, 0.37, 0.35, 0.13, 0.10)),
-    "woon": ((1300, 4600), (40, 150), 0.003, (0.15, 0.12, 0.27, 0.25, 0.21)),
-    "nieuw": ((600, 3000), (60, 250), 0.110, (0.25, 0.07, 0.41, 0.19, 0.08)),
-    "dorp": ((200, 1800), (40, 300), -0.002, (0.15, 0.10, 0.20, 0.29, 0.26)),
-    "land": ((25, 400), (300, 1600), -0.006, (0.13, 0.10, 0.18, 0.32, 0.27)),
-    "campus": ((500, 1400), (80, 200), 0.020, (0.00, 0.82, 0.16, 0.01, 0.01)),
-    "park": ((3, 60), (60, 260), 0.000, (0.10, 0.15, 0.30, 0.25, 0.20)),
-    "bedrijf": ((0, 45), (70, 380), 0.000, (0.08, 0.18, 0.34, 0.28, 0.12)),
-}
+KINDS: dict[str, tuple[tuple[int, int], tuple[int, int], float, tuple[float, ...]]] = FACTS["KINDS"]
 
 
 @dataclass(frozen=True)
@@ -568,6 +128,16 @@ def geography() -> tuple[Buurt, ...]:
             code = f"BU{GEMEENTECODE[2:]}{wijk.nr}{nr:02d}"
             buurten.append(Buurt(code, naam, wijk.code, kind, area, x, y, bevolking))
     return tuple(buurten)
+
+
+@functools.cache
+def real_codes(export: str) -> frozenset[str]:
+    """The CBS codes of a real export in data/ (its CODE column), which replace the generated ones."""
+    path = DATA / f"{export}.csv"
+    if not path.exists():
+        return frozenset()
+    with path.open(encoding="utf-8", newline="") as f:
+        return frozenset(row["CODE"] for row in csv.DictReader(f))
 
 
 def wijk_of(buurt: Buurt) -> Wijk:
@@ -639,7 +209,7 @@ def point_in(rng: random.Random, buurt: Buurt, spread: float = 0.6) -> tuple[flo
     return rng.gauss(buurt.x, buurt.radius * spread), rng.gauss(buurt.y, buurt.radius * spread)
 
 
-POSTCODE_LETTERS = "ABCEGHJKLMNPRTVWXZ"
+POSTCODE_LETTERS = FACTS["POSTCODE_LETTERS"]
 
 
 def postcode(rng: random.Random, buurt: Buurt) -> tuple[str, str]:
@@ -672,7 +242,10 @@ def wijken(rng: random.Random, rows: int | None) -> Rows:
     of the wijk's buurten."""
     yield ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "oppervlakte_ha", "inwoners", "jaar"]
     buurten = geography()
+    real = real_codes("wijkindeling")
     for wijk in WIJKEN[:rows]:
+        if wijk.code in real:
+            continue
         members = [b for b in buurten if b.wijkcode == wijk.code]
         area = sum(b.oppervlakte for b in members)
         people = sum(b.inwoners for b in members)
@@ -683,7 +256,10 @@ def buurten(rng: random.Random, rows: int | None) -> Rows:
     """buurten.csv: the buurtindeling 2024, each buurt with its wijkcode. Clean, like wijken.csv; a few
     business parks and parks have fewer than 50 inhabitants."""
     yield ["buurtcode", "buurtnaam", "wijkcode", "oppervlakte_ha", "inwoners", "jaar"]
+    real = real_codes("buurtindeling")
     for b in geography()[:rows]:
+        if b.code in real:
+            continue
         yield [b.code, b.naam, b.wijkcode, f"{b.oppervlakte:.2f}", str(b.inwoners), str(INDELINGSJAAR)]
 
 
@@ -715,72 +291,10 @@ def bevolking(rng: random.Random, rows: int | None) -> Rows:
                 written += 1
 
 
-SPECIES = (  # Dutch name, Latin name, full-grown height (m), weight
-    ("Gewone es", "Fraxinus excelsior", 25, 8),
-    ("Es 'Westhof's Glorie'", "Fraxinus excelsior 'Westhof's Glorie'", 22, 5),
-    ("Zomereik", "Quercus robur", 25, 9),
-    ("Amerikaanse eik", "Quercus rubra", 22, 4),
-    ("Moeraseik", "Quercus palustris", 20, 3),
-    ("Winterlinde", "Tilia cordata", 20, 8),
-    ("Hollandse linde", "Tilia × europaea", 25, 7),
-    ("Zilverlinde", "Tilia tomentosa", 22, 3),
-    ("Zomerlinde", "Tilia platyphyllos", 25, 2),
-    ("Gewone esdoorn", "Acer pseudoplatanus", 22, 7),
-    ("Noorse esdoorn", "Acer platanoides", 20, 6),
-    ("Veldesdoorn", "Acer campestre", 12, 5),
-    ("Plataan", "Platanus × hispanica", 28, 5),
-    ("Iep 'Lobel'", "Ulmus × hollandica 'Lobel'", 18, 5),
-    ("Fladderiep", "Ulmus laevis", 22, 3),
-    ("Paardenkastanje", "Aesculus hippocastanum", 22, 4),
-    ("Ruwe berk", "Betula pendula", 18, 6),
-    ("Zwarte els", "Alnus glutinosa", 18, 4),
-    ("Haagbeuk", "Carpinus betulus", 15, 5),
-    ("Beuk", "Fagus sylvatica", 25, 2),
-    ("Japanse sierkers", "Prunus serrulata 'Kanzan'", 8, 4),
-    ("Sierpeer", "Pyrus calleryana 'Chanticleer'", 12, 3),
-    ("Meidoorn", "Crataegus × lavalleei 'Carrièrei'", 7, 3),
-    ("Zweedse meelbes", "Sorbus intermedia", 12, 4),
-    ("Lijsterbes", "Sorbus aucuparia", 10, 2),
-    ("Valse christusdoorn", "Gleditsia triacanthos", 18, 2),
-    ("Robinia", "Robinia pseudoacacia", 20, 3),
-    ("Amberboom", "Liquidambar styraciflua", 18, 2),
-    ("Kaukasische vleugelnoot", "Pterocarya fraxinifolia", 22, 1),
-    ("Schietwilg", "Salix alba", 20, 3),
-    ("Canadese populier", "Populus × canadensis", 28, 3),
-    ("Tamme kastanje", "Castanea sativa", 20, 1),
-    ("Japanse notenboom", "Ginkgo biloba", 18, 1),
-    ("Watercipres", "Metasequoia glyptostroboides", 25, 1),
-    ("Sierappel", "Malus 'Evereste'", 6, 2),
-)
-HEIGHT_CLASSES = (
-    (6, "0-6 m"),
-    (9, "6-9 m"),
-    (12, "9-12 m"),
-    (15, "12-15 m"),
-    (18, "15-18 m"),
-    (24, "18-24 m"),
-    (99, "> 24 m"),
-)
-TREE_OWNERS = (
-    ("Gemeente Groningen", 9200),
-    ("Particulier", 150),
-    ("Woningcorporatie", 200),
-    ("Rijksuniversiteit Groningen", 150),
-    ("Provincie Groningen", 80),
-    ("ProRail", 40),
-    ("Waterschap Noorderzijlvest", 40),
-    ("", 140),
-)
-TREE_WEIGHT = {
-    "stad": 1.0,
-    "woon": 1.6,
-    "nieuw": 1.2,
-    "dorp": 0.8,
-    "land": 0.3,
-    "campus": 0.8,
-    "park": 1.4,
-    "bedrijf": 0.5,
-}
+SPECIES = FACTS["SPECIES"]
+HEIGHT_CLASSES = FACTS["HEIGHT_CLASSES"]
+TREE_OWNERS = FACTS["TREE_OWNERS"]
+TREE_WEIGHT = FACTS["TREE_WEIGHT"]
 
 
 def bomen(rng: random.Random, rows: int) -> Rows:
@@ -869,112 +383,9 @@ def bomen(rng: random.Random, rows: int) -> Rows:
             i += 1
 
 
-LANDMARK_STALLINGEN = (  # name, soort, street, number, buurt, capacity, manager, remark
-    (
-        "Fietsenstalling Stationsplein (ondergronds)",
-        "Bewaakte stalling",
-        "Stationsplein",
-        "",
-        "BU00140005",
-        "4150",
-        "NS Fiets",
-        "Eerste 24 uur gratis; daarna € 1,35 per dag.\nOV-chipkaart nodig.",
-    ),
-    (
-        "Fietsenstalling Stationsplein West",
-        "Onbewaakte stalling",
-        "Stationsplein",
-        "",
-        "BU00140005",
-        "2500",
-        "ProRail",
-        "",
-    ),
-    (
-        "Fietsenstalling Forum",
-        "Bewaakte stalling",
-        "Nieuwe Markt",
-        "1",
-        "BU00140000",
-        "1200",
-        "Gemeente Groningen",
-        "Gratis; open tot 01:00 uur.",
-    ),
-    (
-        "Fietsenstalling Haddingestraat",
-        "Bewaakte stalling",
-        "Haddingestraat",
-        "32",
-        "BU00140000",
-        "800",
-        "Gemeente Groningen",
-        "Gratis bewaakt; ma-za 7:00-23:00; zo 10:00-18:00",
-    ),
-    (
-        "Fietsenstalling Zuiderdiep",
-        "Bewaakte stalling",
-        "Gedempte Zuiderdiep",
-        "98",
-        "BU00140001",
-        "500",
-        "Gemeente Groningen",
-        "",
-    ),
-    (
-        "Fietsenstalling Europapark",
-        "Onbewaakte stalling",
-        "Esperantostraat",
-        "",
-        "BU00140505",
-        "1600",
-        "ProRail",
-        "Bij het station; slechts één ingang aan de zuidkant.",
-    ),
-    (
-        "Fietsenstalling Zernike",
-        "Onbewaakte stalling",
-        "Nijenborgh",
-        "4",
-        "BU00141400",
-        "1800",
-        "Rijksuniversiteit Groningen",
-        "",
-    ),
-    (
-        "Fietsenstalling UMCG Noord",
-        "Bewaakte stalling",
-        "Antonius Deusinglaan",
-        "1",
-        "BU00140704",
-        "900",
-        "UMCG",
-        "Alleen voor personeel en bezoekers.",
-    ),
-)
-STALLING_KINDS = (  # soort, capacity range, weight, manager choices
-    ("Fietsenrek", (6, 80), 62, ("Gemeente Groningen",)),
-    ("Fietsvak", (10, 150), 15, ("Gemeente Groningen",)),
-    (
-        "Onbewaakte stalling",
-        (80, 900),
-        6,
-        ("Gemeente Groningen", "Hanzehogeschool Groningen", "Rijksuniversiteit Groningen"),
-    ),
-    ("Buurtstalling", (20, 80), 8, ("Stichting Buurtstallingen Groningen", "Gemeente Groningen")),
-    ("Fietskluis", (1, 12), 9, ("Gemeente Groningen", "Stichting Buurtstallingen Groningen")),
-)
-STALLING_REMARKS = (
-    "Overdekt.",
-    "Let op: wordt in de zomer vervangen door een nieuw rek.",
-    "Weesfietsen worden na 4 weken verwijderd.",
-    "Sleutel op te halen bij het wijkcentrum; borg € 25.",
-    "Plaats voor bakfietsen aanwezig",
-    "Gedeeltelijk overdekt;\nverlichting aanwezig",
-    "Dubbellaags rek; bovenste laag met liftje.",
-    "Opgeheven per 1-1-2025?\nNagaan bij beheerder.",
-    "Capaciteit geschat",
-    "Naast het café; druk in het weekend.",
-)
+LANDMARK_STALLINGEN = FACTS["LANDMARK_STALLINGEN"]
+STALLING_KINDS = FACTS["STALLING_KINDS"]
+STALLING_REMARKS = FACTS["STALLING_REMARKS"]
 
 
 def fietsenstallingen(rng: random.Random, rows: int) -> Rows:
@@ -1064,148 +475,16 @@ def fietsenstallingen(rng: random.Random, rows: int) -> Rows:
         yield row
 
 
-HORECA_KINDS = (  # soort, name prefixes, closing times, seats range, weight
-    ("café", ("Café", "Grand Café", "Bruin café"), ("01:00", "02:00", "03:00", "04:00"), (20, 120), 30),
-    ("restaurant", ("Restaurant", "Brasserie", "Bistro"), ("23:00", "00:00", "01:00"), (20, 150), 28),
-    ("eetcafé", ("Eetcafé",), ("00:00", "01:00", "02:00"), (25, 100), 10),
-    ("cafetaria", ("Cafetaria", "Snackbar", "Friterie"), ("22:00", "23:00", "00:00", "03:00"), (0, 40), 12),
-    ("lunchroom", ("Lunchroom", "Koffiebar"), ("18:00", "20:00"), (12, 60), 8),
-    ("bar", ("Bar", "Cocktailbar"), ("02:00", "03:00", "04:00", "05:00"), (10, 60), 5),
-    ("nachtclub", ("Club", "Discotheek"), ("05:00", "06:00"), (0, 40), 2),
-    ("hotel", ("Hotel",), ("01:00", "02:00"), (20, 120), 3),
-    ("sportkantine", ("Kantine",), ("23:00", "00:00"), (30, 120), 2),
-)
-NAME_WORDS = (
-    ("De", "Leeuw"),
-    ("Het", "Hert"),
-    ("De", "Uil"),
-    ("Het", "Schaap"),
-    ("De", "Haven"),
-    ("Het", "Pakhuis"),
-    ("De", "Sleutel"),
-    ("Het", "Anker"),
-    ("De", "Kroon"),
-    ("Het", "Paard"),
-    ("De", "Pelikaan"),
-    ("De", "Molen"),
-    ("Het", "Zwaantje"),
-    ("De", "Ooievaar"),
-    ("De", "Toren"),
-    ("Het", "Wapen"),
-    ("De", "Kolk"),
-    ("De", "Zon"),
-)
-NAME_ADJECTIVES = (
-    "Gouden",
-    "Zwarte",
-    "Witte",
-    "Blauwe",
-    "Groene",
-    "Rode",
-    "Oude",
-    "Nieuwe",
-    "Vrolijke",
-    "Stille",
-    "Dwarse",
-    "Kleine",
-    "Grote",
-    "Drie",
-    "Zilveren",
-)
-FIRST_NAMES = (
-    "Jan",
-    "Pieter",
-    "Anouk",
-    "Sanne",
-    "Henk",
-    "Willemijn",
-    "Mohamed",
-    "Fatima",
-    "Emre",
-    "Elif",
-    "Thijs",
-    "Lotte",
-    "Jelle",
-    "Femke",
-    "Hylke",
-    "Geertje",
-    "Wei",
-    "Linh",
-    "Bas",
-    "Zoë",
-    "René",
-    "Marieke",
-    "Sjoerd",
-    "Aaltje",
-    "Kees",
-    "Ilse",
-)
-SURNAMES = (
-    "de Vries",
-    "Jansen",
-    "Bakker",
-    "Mulder",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Bos",
-    "Dijkstra",
-    "Hoekstra",
-    "Kuipers",
-    "Postma",
-    "Huizinga",
-    "Wiersma",
-    "Veenstra",
-    "Zijlstra",
-    "Schuiling",
-    "Nienhuis",
-    "Wolters",
-    "Oosterhuis",
-    "Yılmaz",
-    "El Amrani",
-    "Nguyen",
-    "Kaya",
-    "Özdemir",
-    "van der Molen",
-    "Brouwer",
-    "Boekhoud",
-    "Tuinstra",
-)
-BUSINESS_NAMES = (
-    "Bruins",
-    "Heeringa",
-    "Kramer",
-    "Lutgers",
-    "Sikkema",
-    "Tjarks",
-    "Venema",
-    "Wester",
-    "Zuidema",
-    "Ubbens",
-    "Ménage",
-    "Bella Napoli",
-    "Istanbul",
-    "Saigon",
-    "Da Vinci",
-    "Zuiderzon",
-)  # never an applicant's name: those are withheld
-STATUSES = (("verleend", 80), ("geweigerd", 5), ("in behandeling", 8), ("ingetrokken", 4), ("vervallen", 3))
-HORECA_REMARKS = (  # remarks for any status, then per status
-    "Terras tot 23:00 uur, daarna binnen.",
-    "Exploitant gewijzigd per 1-1-2023.\nNieuwe leidinggevende bijgeschreven.",
-    "Ontheffing sluitingstijd, alleen vrijdag en zaterdag.",
-    "Let op: terrasvergunning apart verleend,\nzie zaak HV-2022-00311.",
-    "Paracommercieel, alleen bij wedstrijden en clubactiviteiten.",
-    'Verbouwing gemeld; capaciteit "tijdelijk" verlaagd.',
-    "Leidinggevende: zie bijlage, twee personen.",
-)
-STATUS_REMARKS = {
-    "geweigerd": "Geweigerd wegens strijd met het bestemmingsplan, zie besluit.",
-    "in behandeling": "Aanvraag aangehouden, Bibob-onderzoek loopt.",
-    "ingetrokken": "Ingetrokken op verzoek van de aanvrager,\nzaak gesloten.",
-}
-CENTRE_POSTCODE_WEIGHT = {"stad": 12.0, "woon": 1.0, "nieuw": 0.6, "dorp": 0.8, "campus": 0.5}
+HORECA_KINDS = FACTS["HORECA_KINDS"]
+NAME_WORDS = FACTS["NAME_WORDS"]
+NAME_ADJECTIVES = FACTS["NAME_ADJECTIVES"]
+FIRST_NAMES = FACTS["FIRST_NAMES"]
+SURNAMES = FACTS["SURNAMES"]
+BUSINESS_NAMES = FACTS["BUSINESS_NAMES"]
+STATUSES = FACTS["STATUSES"]
+HORECA_REMARKS = FACTS["HORECA_REMARKS"]
+STATUS_REMARKS = FACTS["STATUS_REMARKS"]
+CENTRE_POSTCODE_WEIGHT = FACTS["CENTRE_POSTCODE_WEIGHT"]
 
 
 def horecavergunningen(rng: random.Random, rows: int) -> Rows:
@@ -1319,23 +598,8 @@ def horecavergunningen(rng: random.Random, rows: int) -> Rows:
         yield row
 
 
-FRACTIONS = (
-    ("restafval", (5.0, 3.0), 55),
-    ("papier", (5.0, 3.0), 20),
-    ("glas", (3.0, 2.5), 14),
-    ("gft", (3.0, 1.5), 7),
-    ("textiel", (2.5, 2.0), 4),
-)
-CONTAINER_WEIGHT = {
-    "stad": 3.0,
-    "woon": 2.0,
-    "nieuw": 1.5,
-    "dorp": 0.8,
-    "land": 0.1,
-    "campus": 1.0,
-    "park": 0.05,
-    "bedrijf": 0.05,
-}
+FRACTIONS = FACTS["FRACTIONS"]
+CONTAINER_WEIGHT = FACTS["CONTAINER_WEIGHT"]
 
 
 def afvalcontainers(rng: random.Random, rows: int) -> Rows:
@@ -1389,28 +653,8 @@ def afvalcontainers(rng: random.Random, rows: int) -> Rows:
         yield row
 
 
-VOORZIENING_KINDS = (  # soort, name prefixes, weight, buurt kinds
-    ("buurthuis", ("Buurthuis", "Wijkcentrum"), 30, ("stad", "woon", "nieuw", "dorp")),
-    ("wijkteam", ("WIJ",), 14, ("stad", "woon", "nieuw")),
-    ("bibliotheek", ("Bibliotheek",), 8, ("stad", "woon", "dorp")),
-    ("jongerencentrum", ("Jongerencentrum", "Jongerenwerk"), 8, ("woon", "nieuw", "campus")),
-    ("dagbesteding", ("Dagbesteding", "Inloop"), 10, ("stad", "woon", "dorp")),
-    ("maaltijdvoorziening", ("Eettafel", "Buurtrestaurant"), 6, ("woon", "dorp")),
-)
-VOORZIENING_NAMES = (
-    "De Schakel",
-    "Het Dok",
-    "De Wending",
-    "Het Kompas",
-    "De Brug",
-    "'t Trefpunt",
-    "De Linde",
-    "Het Anker",
-    "De Oase",
-    "Het Hoogte",
-    "De Kern",
-    "De Toekomst",
-)
+VOORZIENING_KINDS = FACTS["VOORZIENING_KINDS"]
+VOORZIENING_NAMES = FACTS["VOORZIENING_NAMES"]
 SHELTERS = 3  # women's shelters: their addresses are secret (withheld by a row condition, Woo 5.1(2)h)
 
 
@@ -1462,13 +706,7 @@ def voorzieningen(rng: random.Random, rows: int) -> Rows:
         ]
 
 
-WMO_KINDS = (
-    ("huishoudelijke hulp", 40),
-    ("begeleiding", 25),
-    ("hulpmiddelen", 18),
-    ("woningaanpassing", 10),
-    ("vervoer", 7),
-)
+WMO_KINDS = FACTS["WMO_KINDS"]
 
 
 def bsn(rng: random.Random) -> str:

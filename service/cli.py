@@ -16,7 +16,8 @@ from rich.table import Table
 from .config import Settings, load_settings
 from .errors import BuildError, OpenbaarError
 
-console = Console(stderr=True)
+# Piped (no terminal), a problem is still one line: nothing is wrapped at 80 columns.
+console = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 1000)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +61,9 @@ def _progress() -> tuple[Progress, Any]:
 
     def notify(event: str, **data: Any) -> None:
         if event == "stage":
-            console.log(data["name"])
+            console.print(data["name"], markup=False, highlight=False)
+        elif event == "warning":
+            _line("[yellow]warning:[/] ", data["text"])
         elif event == "rows":
             name = data["dataset"]
             if name not in tasks:
@@ -72,7 +75,8 @@ def _progress() -> tuple[Progress, Any]:
 
 def _summary(tables: list[dict[str, Any]], seconds: float | None = None) -> None:
     table = Table(title="Summary", show_lines=False)
-    for column in ("dataset", "table", "rows", "triples", "inferred", "bad rows", "empty cells"):
+    columns = ("dataset", "table", "rows", "triples", "inferred", "rejected rows", "warnings", "empty cells")
+    for column in columns:
         table.add_column(column, justify="right" if column not in ("dataset", "table") else "left")
     for t in tables:
         table.add_row(
@@ -81,7 +85,8 @@ def _summary(tables: list[dict[str, Any]], seconds: float | None = None) -> None
             f"{t['rows']:,}",
             f"{t['triples']:,}",
             f"{t.get('inferred', 0):,}",
-            f"{t['bad_rows']:,}",
+            f"{t['rejected_rows']:,}",
+            f"{t['warnings']:,}",
             f"{sum(t['empty_cells'].values()):,}",
         )
     console.print(table)
@@ -89,11 +94,19 @@ def _summary(tables: list[dict[str, Any]], seconds: float | None = None) -> None
         console.print(f"time: {seconds:.1f} s")
 
 
+def _line(label: str, text: str) -> None:
+    """One problem, one line: the label styled, the text as it is (brackets in it are not markup)."""
+    console.print(label, end="")
+    console.print(text, markup=False, highlight=False)
+
+
 def _fail(exc: OpenbaarError) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
+    for warning in getattr(exc, "warnings", []):
+        _line("[yellow]warning:[/] ", warning)
+    _line("[bold red]error:[/] ", str(exc))
     for line in getattr(exc, "problems", []):
         if line != str(exc):
-            console.print(f"  - {line}")
+            _line("  - ", line)
     sys.exit(1)
 
 
@@ -133,7 +146,7 @@ def _issues(first: list[Any], total: int, path: str) -> None:
         return
     console.print(f"[yellow]{total:,} rejected value(s) or row(s)[/]; all listed in {path}")
     for issue in first[:10]:
-        console.print(f"  {issue.line()}")
+        _line("  ", issue.line())
     if total > 10:
         console.print(f"  … and {total - 10:,} more in the report")
 

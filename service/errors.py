@@ -23,6 +23,14 @@ class MappingError(OpenbaarError):
         super().__init__(one_line(f"{location}: {problem}" + (f" ({fix})" if fix else "")))
 
 
+class MappingProblems(OpenbaarError):
+    """Several independent problems found in one mapping file, reported together in one run."""
+
+    def __init__(self, errors: list[MappingError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
 class SourceError(OpenbaarError):
     """A table cannot be read at all (missing file, missing column, undecodable)."""
 
@@ -34,8 +42,9 @@ class SourceError(OpenbaarError):
 class BuildError(OpenbaarError):
     """The build stopped; the live release is untouched. ``problems`` lists each cause on its own line."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(self, message: str, problems: list[str] | None = None, warnings: list[str] | None = None) -> None:
         self.problems = problems or []
+        self.warnings = warnings or []
         super().__init__(message)
 
 

@@ -112,8 +112,9 @@ def defined_terms(vocab: Graph) -> set[str]:
     return {str(s) for s in vocab.subjects() if isinstance(s, URIRef)}
 
 
-def check_terms(mapping: DatasetMapping, def_base: str, defined: set[str]) -> None:
-    """Fail on a ``def:`` term a mapping uses that vocab/ does not define: usually a typo."""
+def check_terms(mapping: DatasetMapping, def_base: str, defined: set[str]) -> list[str]:
+    """Every ``def:`` term a mapping uses that vocab/ does not define (usually a typo), one problem each."""
+    problems = []
     for tm in mapping.triples_maps:
         for i, pom in enumerate(tm.predicate_objects):
             used = list(pom.predicates)
@@ -127,9 +128,11 @@ def check_terms(mapping: DatasetMapping, def_base: str, defined: set[str]) -> No
             for iri in used:
                 if iri.startswith(def_base) and iri not in defined:
                     local = iri[len(def_base) :]
-                    raise MappingError(
+                    error = MappingError(
                         mapping.path,
                         f"mappings.{tm.name}.po[{i}]",
                         f"def:{local} is not defined in vocab/",
                         "fix the spelling or add the term, with labels in nl and en, to vocab/",
                     )
+                    problems.append(str(error))
+    return problems

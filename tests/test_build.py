@@ -54,7 +54,8 @@ def test_at_least_five_bundled_datasets_with_hundreds_of_rows(built: Settings) -
     rows: dict[str, int] = {}
     for table in release.manifest["tables"]:
         rows[table["dataset"]] = rows.get(table["dataset"], 0) + table["rows"]
-    assert all(n >= 100 for n in rows.values()), rows
+    # The real 2017 exports are small as they come (4 care posts, 21 camera shapes); five others are large.
+    assert sum(n >= 100 for n in rows.values()) >= 5, rows
 
 
 def test_a_release_directory_holds_only_its_store_manifest_and_dumps(built: Settings) -> None:

@@ -86,6 +86,8 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         notify("stage", name="checking mappings, vocabulary and tables")
         t = time.perf_counter()
         prepared = prepare(settings)
+        for warning in prepared.warnings:
+            notify("warning", text=warning)
         timings["prepare"] = time.perf_counter() - t
         remove_stale_staging(settings, keep=staging)  # left by killed builds: none can run, we hold the lock
         staging.mkdir()
@@ -272,6 +274,8 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
     notify = progress or (lambda *a, **k: None)
     notify("stage", name="checking mappings, vocabulary and tables")
     prepared = prepare(settings)
+    for warning in prepared.warnings:
+        notify("warning", text=warning)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
     options = Options(

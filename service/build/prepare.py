@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from ..catalog import MetadataError, check_metadata
 from ..config import Settings
-from ..errors import BuildError, OpenbaarError, SourceError
+from ..errors import BuildError, MappingError, MappingProblems, OpenbaarError, SourceError
 from ..mapping.model import DatasetMapping, Source
 from ..mapping.plan import Cursor, Entailment, plan_dataset, plan_join_index, subject_concepts
 from ..mapping.sources import Table
@@ -22,7 +22,9 @@ from ..policy.differencing import differencing_problems
 from ..policy.guard import condition_counts
 from ..policy.register import register_graph
 from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
+from ..vocab_checks import range_problems, scheme_warnings
 from .guards import guarded_table, undecided
+from .unpublished import unpublished_problems
 
 
 @dataclass
@@ -33,6 +35,8 @@ class Prepared:
     schema_entailed: Graph = field(default_factory=Graph)
     #: Per dataset, how many rows each row condition withholds (the register publishes the counts).
     withheld_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: Things worth a look that do not stop the build (a namespace differing only by scheme).
+    warnings: list[str] = field(default_factory=list)
 
     def side_graphs(self, settings: Settings) -> dict[str, Graph]:
         """Graph IRI → graph of everything loaded beside the mapper's output, for the store and the dumps alike."""
@@ -57,41 +61,78 @@ def mapping_files(settings: Settings) -> list[Path]:
 def prepare(settings: Settings) -> Prepared:
     """Parse and cross-check everything; raise one BuildError listing every problem found."""
     problems: list[str] = []
+    warnings: list[str] = []
     try:
         vocabulary = load_vocabulary(settings.vocab_dir, settings.public_base)
     except OpenbaarError as exc:
         raise BuildError("the vocabulary cannot be loaded", [str(exc)]) from None
     defined = defined_terms(vocabulary)
     mappings: list[DatasetMapping] = []
-    for path in mapping_files(settings):
+    files = mapping_files(settings)
+    problems += repeated_names(files)
+    for path in files:
+        deferred: list[MappingError] = []
         try:
             mapping = parse_mapping(
-                path, project=settings.project, id_base=settings.id_base, def_base=settings.def_base
+                path,
+                project=settings.project,
+                id_base=settings.id_base,
+                def_base=settings.def_base,
+                deferred=deferred,
             )
-            check_metadata(mapping, settings)
-            check_terms(mapping, settings.def_base, defined)
-            problems += check_columns(mapping, settings)
+        except MappingProblems as exc:
+            problems += [str(e) for e in exc.errors]
+            continue
         except SourceError as exc:
             problems.append(f"{path.name}: {exc}")
-            continue
-        except MetadataError as exc:
-            problems += [f"{path.name} {line}" for line in exc.problems]
             continue
         except OpenbaarError as exc:
             problems.append(str(exc))
             continue
-        mappings.append(mapping)
+        found = [str(e) for e in deferred]
+        found += check_terms(mapping, settings.def_base, defined) + range_problems(mapping, vocabulary)
+        warnings += scheme_warnings(mapping, vocabulary)
+        try:
+            check_metadata(mapping, settings)
+        except MetadataError as exc:
+            found += [f"{path.name} {line}" for line in exc.problems]
+        if not found:  # the columns are checked against a mapping and policy that read correctly
+            try:
+                found += check_columns(mapping, settings)
+            except SourceError as exc:
+                found.append(f"{path.name}: {exc}")
+            except OpenbaarError as exc:
+                found.append(str(exc))
+        problems += found
+        if not found:
+            mappings.append(mapping)
     problems += concept_collisions(mappings, settings.id_base)
     if problems:
-        raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems)
+        raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems, warnings)
     problems = differencing_problems(mappings, Table)
     if problems:
-        raise BuildError("aggregates of one source together reveal small counts; nothing was published", problems)
+        raise BuildError(
+            "aggregates of one source together reveal small counts; nothing was published", problems, warnings
+        )
     counts = {m.slug: condition_counts(m, Table) for m in mappings if m.policy.rows}
     if settings.inference:
         entailment, schema_entailed = close_vocabulary(vocabulary)
-        return Prepared(mappings, vocabulary, entailment, schema_entailed, counts)
-    return Prepared(mappings, vocabulary, None, withheld_rows=counts)
+        return Prepared(mappings, vocabulary, entailment, schema_entailed, counts, warnings)
+    return Prepared(mappings, vocabulary, None, withheld_rows=counts, warnings=warnings)
+
+
+def repeated_names(files: list[Path]) -> list[str]:
+    """Two files with one dataset name (bomen.yml and bomen.yaml) would make one dataset: refuse them."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for path in files:
+        first = seen.setdefault(path.stem, path)
+        if first != path:
+            problems.append(
+                f"{first.name} and {path.name} have the same dataset name '{path.stem}' "
+                "(a dataset has one mapping file: merge them, or rename one)"
+            )
+    return problems
 
 
 def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
@@ -113,7 +154,7 @@ def check_columns(mapping: DatasetMapping, settings: Settings) -> list[str]:
             _check_header(mapping, join.parent.source, columns)
             used.setdefault(join.parent.source.path, set()).update(columns)
             sources.setdefault(join.parent.source.path, join.parent.source)
-    return undecided(mapping, used, sources) + constant_hits(mapping)
+    return undecided(mapping, used, sources) + unpublished_problems(mapping, used, sources) + constant_hits(mapping)
 
 
 def _check_header(mapping: DatasetMapping, source: Source, columns: list[str]) -> None:

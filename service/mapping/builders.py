@@ -234,6 +234,10 @@ class TermBuilders:
                 return head + (v if SAFE(v) else iri_safe(v)) + tail
 
             return _inlined(fused, Inline("iri", i, name, head, tail))
+        if isinstance(tm.value, FunctionCall):
+            # The function wrote the whole IRI (its ofn:prefix and the encoded value).
+            k = -1 - self.derived_column(tm.value, where)
+            return lambda row: None if (v := row[k]) is None else f"<{v}>"
         whole_reference = (
             isinstance(tm.value, Template) and len(tm.value.parts) == 1 and isinstance(tm.value.parts[0], Reference)
         )

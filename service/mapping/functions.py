@@ -10,6 +10,10 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
+
+from . import geometry, values
+from .terms import iri_safe
 
 OFN = "urn:openbaar:fn:"
 #: Stands for all the column parameters of a call, when a problem lies in their combination.
@@ -73,16 +77,13 @@ def _points(xs: Sequence[str | None], ys: Sequence[str | None], crs: str, n: int
     key = ("points", id(xs), id(ys), crs)
     cached = ctx.memo.get(key)
     if cached is not None:
-        good, px, py, texts, _ = cached  # type: ignore[misc]
+        good, px, py, texts, _ = cast(_Points, cached)
         return good, px, py, texts, []  # problems were reported by the first caller
     from .lexical import decimal_text
 
     x0, x1, y0, y1 = NL_BOUNDS[crs]
     problems: list[Problem] = []
-    good: list[int] = []
-    px: list[float] = []
-    py: list[float] = []
-    texts: list[tuple[str, str]] = []
+    good, px, py, texts = [], [], [], []
     decimal = ctx.decimal
     for i in range(n):
         xt, yt = xs[i], ys[i]
@@ -127,30 +128,89 @@ def _wkt_point(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None],
 _POSTCODE = re.compile(r"\s*([1-9]\d{3})\s?([A-Za-z]{2})\s*")
 
 
-def _postcode(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
-    values = args["urn:openbaar:fn:value"]
+def _postcode_value(v: str) -> values.Outcome:
+    m = _POSTCODE.fullmatch(v)
+    if m:
+        return m.group(1) + m.group(2).upper(), None
+    return None, f"'{v}' is not a Dutch postcode (like 9712 GE)"
+
+
+Apply = Callable[[Arguments, int, Context], tuple[list[str | None], list[Problem]]]
+
+
+def _text(op: Callable[[str], str]) -> Apply:
+    return _checked(lambda v: (op(v) or None, None))
+
+
+def _checked(op: Callable[[str], values.Outcome]) -> Apply:
+    """A one-value function over a chunk; with ``ofn:prefix`` its result is the end of an IRI."""
+
+    def apply(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+        column = args[OFN + "value"]
+        prefix = args.get(OFN + "prefix")
+        out: list[str | None] = [None] * n
+        problems: list[Problem] = []
+        for i in range(n):
+            v = column[i]
+            if v is None:
+                continue
+            result, problem = op(v)
+            if problem:
+                problems.append((i, OFN + "value", problem))
+            elif result is not None:
+                out[i] = result if prefix is None else f"{prefix}{iri_safe(result)}"
+        return out, problems
+
+    return apply
+
+
+def _pad(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    pad = values.padder(int(str(args[OFN + "width"])), str(args.get(OFN + "fill", "0")))
+    return _checked(pad)(args, n, ctx)
+
+
+def _extract(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    pattern = re.compile(str(args[OFN + "pattern"]))
+
+    def extract(v: str) -> values.Outcome:
+        m = pattern.fullmatch(v.strip())
+        if m is None:
+            return None, f"'{v}' does not match {pattern.pattern}"
+        return m.group(1), None
+
+    return _checked(extract)(args, n, ctx)
+
+
+def _wkt(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
+    crs = str(args[OFN + "crs"]).upper()
+    target = str(args.get(OFN + "target", "CRS84")).lower()
+    texts = args[OFN + "value"]
+    x0, x1, y0, y1 = NL_BOUNDS[crs]
     out: list[str | None] = [None] * n
     problems: list[Problem] = []
     for i in range(n):
-        v = values[i]
-        if v is None:
+        text = texts[i]
+        if text is None:
             continue
-        m = _POSTCODE.fullmatch(v)
-        if m:
-            out[i] = m.group(1) + m.group(2).upper()
-        else:
-            problems.append((i, "urn:openbaar:fn:value", f"'{v}' is not a Dutch postcode (like 9712 GE)"))
+        shape = geometry.parse(text)
+        if shape is None:
+            problems.append((i, OFN + "value", f"'{text[:40]}' is not WKT (POINT, LINESTRING, POLYGON or MULTI…)"))
+            continue
+        kind, body, pairs = shape
+        outside = next(((x, y) for x, y in pairs if not (x0 <= x <= x1 and y0 <= y <= y1)), None)
+        if outside is not None:
+            problems.append((i, OFN + "value", _bounds_reason(crs, *outside)))
+            continue
+        if target == "source":
+            # EPSG:4326 is latitude first: every pair is swapped; RD New is x (east) first.
+            swapped = [(_fmt(y), _fmt(x)) if crs == "EPSG:4326" else (_fmt(x), _fmt(y)) for x, y in pairs]
+            out[i] = f"<{CRS_IRI[crs]}> {kind} {geometry.rewrite(body, swapped)}"
+            continue
+        xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
+        lons, lats = (xs, ys) if crs == "EPSG:4326" else _to_crs84(crs)(xs, ys)
+        converted = [(_fmt(lon), _fmt(lat)) for lon, lat in zip(lons, lats, strict=True)]  # type: ignore[call-overload]
+        out[i] = f"<{CRS84_IRI}> {kind} {geometry.rewrite(body, converted)}"
     return out, problems
-
-
-def _text(
-    op: Callable[[str], str],
-) -> Callable[[Arguments, int, Context], tuple[list[str | None], list[Problem]]]:
-    def apply(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[Problem]]:
-        values = args["urn:openbaar:fn:value"]
-        return [None if values[i] is None else op(values[i]) or None for i in range(n)], []  # type: ignore[arg-type]
-
-    return apply
 
 
 FUNCTIONS: dict[str, FunctionSpec] = {
@@ -159,16 +219,43 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         constants=(OFN + "crs", OFN + "target"),
         apply=_wkt_point,
     ),
-    OFN + "postcode": FunctionSpec(required=(OFN + "value",), constants=(), apply=_postcode),
+    OFN + "postcode": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(_postcode_value)),
     OFN + "lower": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.lower)),
     OFN + "upper": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.upper)),
     OFN + "trim": FunctionSpec(required=(OFN + "value",), constants=(), apply=_text(str.strip)),
+    OFN + "integer": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(values.integer)),
+    OFN + "pad": FunctionSpec(
+        required=(OFN + "value", OFN + "width"), constants=(OFN + "width", OFN + "fill"), apply=_pad
+    ),
+    OFN + "collapse": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(values.collapse)),
+    OFN + "slug": FunctionSpec(required=(OFN + "value",), constants=(), apply=_checked(values.slug)),
+    OFN + "extract": FunctionSpec(
+        required=(OFN + "value", OFN + "pattern"), constants=(OFN + "pattern",), apply=_extract
+    ),
+    OFN + "wkt": FunctionSpec(
+        required=(OFN + "value", OFN + "crs"), constants=(OFN + "crs", OFN + "target"), apply=_wkt
+    ),
 }
+#: Functions whose result may end an IRI: they take the constant ``ofn:prefix`` (the IRI's start).
+PREFIXABLE = {OFN + n for n in ("postcode", "lower", "upper", "trim", "integer", "pad", "collapse", "slug", "extract")}
 
 
 def check_constants(function: str, constants: dict[str, str]) -> str | None:
     """Validate constant parameters at plan time; returns a problem or None."""
-    if function == OFN + "wktPoint":
+    if function == OFN + "pad":
+        width, fill = constants.get(OFN + "width", ""), constants.get(OFN + "fill", "0")
+        if not width.isdigit() or not 0 < int(width) <= 64:
+            return f"ofn:width '{width}' must be a whole number from 1 to 64"
+        if len(fill) != 1:
+            return f"ofn:fill '{fill}' must be one character"
+    if function == OFN + "extract":
+        try:
+            groups = re.compile(constants.get(OFN + "pattern", "")).groups
+        except re.error as exc:
+            return f"ofn:pattern is not a regular expression: {exc}"
+        if groups != 1:
+            return "ofn:pattern needs exactly one group (…), the part to keep"
+    if function in (OFN + "wktPoint", OFN + "wkt"):
         crs = constants.get(OFN + "crs", "").upper()
         if crs not in NL_BOUNDS:
             return f"ofn:crs '{crs}' is not supported: use EPSG:28992 (RD New) or EPSG:4326 (WGS84)"

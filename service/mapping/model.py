@@ -99,6 +99,8 @@ class Dialect:
     decimal: str | None = None
     dates: str = "day-first"
     null_values: frozenset[str] = frozenset({"", "Onbekend", "onbekend", "ONBEKEND", "NULL", "n.v.t.", "-"})
+    #: The name to give a leading unnamed (index) column, to keep it instead of dropping it.
+    index: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .builders import Builder, Cursor, DerivedColumn, Row, TermBuilders
+from .functions import OFN
 from .model import (
     RDF_TYPE,
     DatasetMapping,
+    FunctionCall,
     ParentRef,
     Source,
     Template,
@@ -125,8 +127,7 @@ class _Planner(TermBuilders):
     # -- maps ----------------------------------------------------------------------------------
     def subject(self, tm: TriplesMap) -> tuple[Builder, tuple[str, ...]]:
         where = f"mappings.{tm.name}.s"
-        template = tm.subject.value
-        assert isinstance(template, Template)
+        value = tm.subject.value
         built = self.term(tm.subject, where)
         if isinstance(built, str):
             raise self.fail(
@@ -134,7 +135,9 @@ class _Planner(TermBuilders):
                 "the subject has no reference, so every row would be the same resource",
                 "use a template such as id:boom/$(ID)",
             )
-        return built, template.references
+        if isinstance(value, Template):
+            return built, value.references
+        return built, tuple(c for _, t in value.parameters for c in t.references)
 
     def plan_map(self, tm: TriplesMap) -> MapPlan:
         subject, subject_columns = self.subject(tm)
@@ -239,7 +242,10 @@ def subject_concepts(mapping: DatasetMapping, id_base: str) -> dict[str, str]:
     concepts = {}
     for tm in mapping.triples_maps:
         template = tm.subject.value
-        if isinstance(template, Template) and template.parts and isinstance(template.parts[0], str):
+        if isinstance(template, FunctionCall):
+            # A subject made by a function starts with its ofn:prefix.
+            template = template.parameter(OFN + "prefix") or Template(())
+        if template.parts and isinstance(template.parts[0], str):
             head = template.parts[0]
             if head.startswith(id_base):
                 concepts[tm.name] = head[len(id_base) :].split("/", 1)[0]

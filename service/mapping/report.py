@@ -35,6 +35,9 @@ class TableStats:
     triples: int = 0
     inferred: int = 0
     bad_rows: set[int] = field(default_factory=set)
+    #: Rows left out whole (no subject, malformed), apart from rows that only lost a value (warnings).
+    rejected_rows: set[int] = field(default_factory=set)
+    warnings: int = 0
     empty: Counter[str] = field(default_factory=Counter)
     #: What the policy left out: column names and counts only, never a value.
     withheld_columns: list[str] = field(default_factory=list)
@@ -57,6 +60,8 @@ class TableStats:
             "triples": self.triples,
             "inferred": self.inferred,
             "bad_rows": len(self.bad_rows),
+            "rejected_rows": len(self.rejected_rows),
+            "warnings": self.warnings,
             "empty_cells": dict(sorted(self.empty.items())),
             "withheld_columns": self.withheld_columns,
             "withheld_rows": self.withheld_rows,
@@ -86,6 +91,10 @@ class Report:
         self.counts[(issue.file, issue.column, issue.level)] += 1
         if stats is not None:
             stats.bad_rows.add(issue.row)
+            if issue.level == "error":
+                stats.rejected_rows.add(issue.row)
+            elif issue.level == "warning":
+                stats.warnings += 1
         if len(self.first) < self.keep:
             self.first.append(issue)
         if self.sink is not None:

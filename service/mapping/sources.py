@@ -68,6 +68,37 @@ def detect_delimiter(first_line: str, declared: str | None) -> str:
     return best if counts[best] else ","
 
 
+def encoding_problem(path: Path, encoding: str) -> str:
+    """Where a file stops being ``encoding`` (its row, counting the header as row 1) and what would fit."""
+    raw = path.read_bytes()
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        fits = [e for e in ("utf-8", "cp1252") if e != encoding and _decodes(raw, e)]
+        fix = f"the file reads as {fits[0]}: set encoding: {fits[0]}" if fits else "save the export as UTF-8"
+        return f"row {row} is not {encoding} (byte {raw[exc.start]:#04x}: {exc.reason}); {fix}"
+    return f"the file is not {encoding}"
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def delimiter_hint(header: tuple[str, ...], delimiter: str) -> str:
+    """When the header came out as one field, the delimiter it looks split by; else ''."""
+    if len(header) != 1:
+        return ""
+    looks = detect_delimiter(header[0], None)
+    if looks == delimiter or looks not in header[0]:
+        return ""
+    return f"the header looks {looks!r}-separated: set delimiter: {looks!r}"
+
+
 class Table:
     """An open table; iterate chunks of projected rows. Use as a context manager."""
 
@@ -80,9 +111,9 @@ class Table:
         self._file = path.open("r", encoding=encoding, newline="")
         try:
             head = self._file.read(_SNIFF_BYTES)
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             self._file.close()
-            raise SourceError(path, f"not readable as {encoding}: {exc.reason}", "declare 'encoding'") from None
+            raise SourceError(path, encoding_problem(path, encoding)) from None
         first_line = head.splitlines()[0] if head else ""
         delimiter = detect_delimiter(first_line, source.dialect.delimiter)
         self._file.seek(0)
@@ -95,8 +126,11 @@ class Table:
         except (csv.Error, UnicodeDecodeError) as exc:
             self._file.close()
             raise SourceError(path, f"the header row cannot be read: {exc}") from None
-        dropped = bool(header) and header[0].strip() == "" and len(header) > 1
+        unnamed = bool(header) and header[0].strip() == "" and len(header) > 1
         names = [h.strip() for h in header]
+        if unnamed and source.dialect.index:
+            names[0], unnamed = source.dialect.index, False  # kept: the export's only key
+        dropped = unnamed
         self._offset = 1 if dropped else 0
         self.width = len(header)
         self.columns: tuple[str, ...] = tuple(names[self._offset :])
@@ -118,6 +152,12 @@ class Table:
     def require(self, columns: list[str]) -> None:
         """Fail, naming the file and the columns, when the mapping names a column the header lacks."""
         missing = [c for c in columns if c not in self.columns]
+        hint = delimiter_hint(self.columns, self.shape.delimiter) if missing else ""
+        if hint:
+            raise SourceError(
+                self.source.path,
+                f"column(s) {', '.join(repr(c) for c in missing)} named by the mapping are not in the header; {hint}",
+            )
         if missing:
             raise SourceError(
                 self.source.path,
@@ -153,12 +193,8 @@ class Table:
                     rows, numbers, malformed = [], [], []
         except csv.Error as exc:
             raise SourceError(self.source.path, f"row {number + 1} cannot be read: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                self.source.path,
-                f"row {number + 1} is not {self.shape.encoding}: {exc.reason}",
-                "declare 'encoding' in the source",
-            ) from None
+        except UnicodeDecodeError:
+            raise SourceError(self.source.path, encoding_problem(self.source.path, self.shape.encoding)) from None
         if rows or malformed:
             yield rows, numbers, malformed
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from ..errors import MappingError
+from ..errors import MappingError, MappingProblems
 from ..policy.declare import read_policy
 from ..prefixes import WELL_KNOWN
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, OFN, PREFIXABLE
 from .model import (
     RDF_TYPE,
     DatasetMapping,
@@ -22,6 +22,7 @@ from .model import (
     FunctionCall,
     JoinCondition,
     ParentRef,
+    Policy,
     PredicateObjectMap,
     Reference,
     Source,
@@ -64,8 +65,11 @@ def _norm(node: Any, aliases: dict[str, str] = _ALIASES) -> Any:
 
 
 class _Parser:
-    def __init__(self, path: Path, project: Path, id_base: str, def_base: str) -> None:
+    def __init__(
+        self, path: Path, project: Path, id_base: str, def_base: str, deferred: list[MappingError] | None = None
+    ) -> None:
         self.path, self.project = path, project
+        self.deferred = deferred
         self.prefixes = dict(DEFAULT_PREFIXES)
         self.id_base, self.def_base = id_base, def_base
 
@@ -133,12 +137,25 @@ class _Parser:
             else:
                 raise self.fail(pwhere, "a parameter is [name, value] or {parameter, value}")
             pname = self.expand(str(key), pwhere)
+            if pname == OFN + "prefix":
+                if name not in PREFIXABLE:
+                    raise self.fail(
+                        pwhere, f"{node['function']} takes no ofn:prefix", "use it with ofn:integer, ofn:slug, …"
+                    )
+                value = self.expand(str(value), pwhere)
             params.append((pname, self.template(str(value), pwhere, iri=False)))
         call = FunctionCall(name, tuple(params))
         missing = [p for p in spec.required if call.parameter(p) is None]
         if missing:
             short = ", ".join("ofn:" + m.rsplit(":", 1)[-1] for m in missing)
             raise self.fail(where, f"function {node['function']} needs parameter(s) {short}")
+        return call
+
+    def iri_function(self, node: dict[str, Any], where: str) -> FunctionCall:
+        """A function whose value ends an IRI: it needs ``ofn:prefix``, the IRI's start (e.g. id:coffeeshop/)."""
+        call = self.function(node, where)
+        if call.function in PREFIXABLE and call.parameter(OFN + "prefix") is None:
+            raise self.fail(where, "a function that makes an IRI needs [ofn:prefix, id:<concept>/]")
         return call
 
     def object_map(self, raw: Any, where: str, datatype: str | None = None) -> TermMap | ParentRef:
@@ -150,9 +167,14 @@ class _Parser:
             dt = node.get("datatype")
             lang = node.get("language")
             dt_iri = self.expand(str(dt), f"{where}.datatype") if dt else None
-            if "function" in node:
-                value: Template | FunctionCall = self.function(node, where)
-                term_type = "iri" if kind == "iri" else "literal"
+            if "function" in node and kind == "iri":
+                value: Template | FunctionCall = self.iri_function(node, where)
+                term_type = "iri"
+            elif "function" in node:
+                value = self.function(node, where)
+                term_type = "literal"
+                if value.parameter(OFN + "prefix") is not None:
+                    raise self.fail(where, "ofn:prefix makes an IRI", "add 'type: iri' to the object")
             else:
                 if "value" not in node:
                     raise self.fail(where, "an object needs 'value', 'function' or 'mapping'")
@@ -288,6 +310,8 @@ class _Parser:
             if dates not in ("day-first", "iso"):
                 raise self.fail(f"{where}.dates", f"dates must be 'day-first' or 'iso', not {dates!r}")
             kwargs["dates"] = dates
+        if raw.get("index") is not None:
+            kwargs["index"] = str(raw["index"])
         if "null" in raw:
             kwargs["null_values"] = frozenset(str(v) for v in (raw["null"] or [])) | {""}
         return Dialect(**kwargs)
@@ -325,10 +349,20 @@ class _Parser:
             prefixes=dict(self.prefixes),
             triples_maps=tuple(triples_maps),
             metadata=document.get("dataset") or {},
-            policy=read_policy(document.get("policy"), self.fail),
+            policy=self.policy(document.get("policy")),
         )
         self.check_joins(result)
         return result
+
+    def policy(self, raw: Any) -> Policy:
+        """The policy block; with a ``deferred`` list its problems are kept there and the rest still read."""
+        try:
+            return read_policy(raw, self.fail)
+        except (MappingError, MappingProblems) as exc:
+            if self.deferred is None:
+                raise
+            self.deferred += exc.errors if isinstance(exc, MappingProblems) else [exc]
+            return Policy()
 
     def triples_map(self, name: str, raw: Any, named: dict[str, Source]) -> TriplesMap:
         where = f"mappings.{name}"
@@ -348,9 +382,12 @@ class _Parser:
             if len(subject_raw) != 1:
                 raise self.fail(f"{where}.s", "one subject per mapping is supported")
             subject_raw = subject_raw[0]
-        if not isinstance(subject_raw, str) or not subject_raw:
+        if isinstance(subject_raw, dict) and "function" in _norm(subject_raw):
+            subject = TermMap(self.iri_function(subject_raw, f"{where}.s"), "iri")
+        elif not isinstance(subject_raw, str) or not subject_raw:
             raise self.fail(f"{where}.s", "the subject must be an IRI template such as id:boom/$(ID)")
-        subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
+        else:
+            subject = TermMap(self.template(subject_raw, f"{where}.s", iri=True), "iri")
         return TriplesMap(name, source, subject, self.predicate_objects(node.get("predicateobjects"), f"{where}.po"))
 
     def check_joins(self, mapping: DatasetMapping) -> None:
@@ -368,8 +405,13 @@ class _Parser:
                         raise self.fail(where, "a join without a condition needs both mappings on the same source")
 
 
-def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> DatasetMapping:
-    """Read and check one mapping file; every problem is a one-line MappingError."""
+def parse_mapping(
+    path: Path, *, project: Path, id_base: str, def_base: str, deferred: list[MappingError] | None = None
+) -> DatasetMapping:
+    """Read and check one mapping file; every problem is a one-line MappingError.
+
+    With ``deferred``, problems in the policy block are appended to it, so that the rest is still checked.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -383,4 +425,4 @@ def parse_mapping(path: Path, *, project: Path, id_base: str, def_base: str) -> 
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise MappingError(path, where, f"invalid YAML: {problem}") from None
-    return _Parser(path, project, id_base, def_base).parse(document)
+    return _Parser(path, project, id_base, def_base, deferred).parse(document)

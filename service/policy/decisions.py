@@ -49,7 +49,8 @@ def undecided_columns(
             )
         if policy.aggregation(source) is not None:
             continue  # published only as counts: every other column is left out by the aggregate
-        decided = used.get(path, set()) | withheld | conditions
+        unpublished = {u.column for u in policy.unpublished if u.applies_to(source)}
+        decided = used.get(path, set()) | withheld | conditions | unpublished
         for column in header:
             if column not in decided:
                 problems.append(

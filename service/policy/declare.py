@@ -10,19 +10,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import MappingError
+from ..errors import MappingError, MappingProblems
 from .grounds import GROUNDS, normalise
 from .model import (
     Aggregation,
     Allowance,
     Policy,
     RowCondition,
+    UnpublishedColumn,
     WithheldColumn,
     WithheldDataset,
 )
 
 Fail = Callable[..., MappingError]
-POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow"}
+POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow", "unpublished"}
+UNPUBLISHED_REASONS = ("empty", "redundant")
 SCAN_KINDS = ("bsn", "email", "phone", "iban", "address")
 ACCESS = ("NON_PUBLIC", "RESTRICTED")
 
@@ -48,20 +50,23 @@ class _Reader:
         return node
 
     def entry(self, node: dict[str, Any], where: str) -> dict[str, str]:
-        """The ground, motivation and since every register entry carries."""
+        """The ground, motivation and since every register entry carries; all their problems at once."""
+        errors: list[MappingError] = []
         code = node.get("ground")
+        ground = GROUNDS.get(normalise(str(code))) if code else None
         if not code:
-            raise self.fail(f"{where}.ground", "a Woo ground is required", 'e.g. ground: "5.1(2)e"')
-        ground = GROUNDS.get(normalise(str(code)))
-        if ground is None:
-            raise self.fail(
-                f"{where}.ground",
-                f"'{code}' is not a ground of the Woo",
-                f"use one of {', '.join(GROUNDS)} (art. 5.1(1) a-e, 5.1(2) a-i, 5.2)",
+            errors.append(self.fail(f"{where}.ground", "a Woo ground is required", 'e.g. ground: "5.1(2)e"'))
+        elif ground is None:
+            errors.append(
+                self.fail(
+                    f"{where}.ground",
+                    f"'{code}' is not a ground of the Woo",
+                    f"use one of {', '.join(GROUNDS)} (art. 5.1(1) a-e, 5.1(2) a-i, 5.2)",
+                )
             )
         motivation = str(node.get("motivation") or "").strip()
         if not motivation or "\n" in motivation:
-            raise self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required")
+            errors.append(self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required"))
         since = node.get("since")
         if isinstance(since, dt.datetime):
             since = since.date()
@@ -71,7 +76,14 @@ class _Reader:
             except ValueError:
                 since = None
         if not isinstance(since, dt.date):
-            raise self.fail(f"{where}.since", "since when the exception applies is required", "since: 2024-01-01")
+            errors.append(
+                self.fail(f"{where}.since", "since when the exception applies is required", "since: 2024-01-01")
+            )
+        if len(errors) > 1:
+            raise MappingProblems(errors)
+        if errors:
+            raise errors[0]
+        assert ground is not None and isinstance(since, dt.date)
         return {"ground": ground.code, "motivation": motivation, "since": since.isoformat()}
 
     def column(self, node: Any, where: str) -> WithheldColumn:
@@ -141,6 +153,24 @@ class _Reader:
             raise self.fail(f"{where}.access", f"access is one of {', '.join(ACCESS)}, not '{node.get('access')}'")
         return WithheldDataset(access=access, **self.entry(node, where))
 
+    def unpublished(self, node: Any, where: str) -> UnpublishedColumn:
+        node = self.mapping(node, where, {"column", "reason", "repeats", "motivation", "source"})
+        reason = str(node.get("reason") or "")
+        if not node.get("column") or reason not in UNPUBLISHED_REASONS:
+            raise self.fail(where, "an unpublished column needs 'column' and 'reason' (empty or redundant)")
+        repeats = tuple(str(c) for c in _str_list(node.get("repeats") or []))
+        if (reason == "redundant") != bool(repeats):
+            raise self.fail(
+                f"{where}.repeats",
+                "a redundant column names the published columns it repeats, an empty one none",
+                "repeats: [postcode, huisnummer]",
+            )
+        motivation = str(node.get("motivation") or "").strip()
+        if not motivation or "\n" in motivation:
+            raise self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required")
+        source = str(node["source"]) if node.get("source") else None
+        return UnpublishedColumn(str(node["column"]), reason, motivation, repeats, source)  # type: ignore[arg-type]
+
     def allow(self, node: Any, where: str) -> Allowance:
         node = self.mapping(node, where, {"kind", "column", "motivation"})
         kind = str(node.get("kind") or "")
@@ -166,7 +196,17 @@ def read_policy(raw: Any, fail: Fail) -> Policy:
             items = [items]
         if not isinstance(items, list):
             raise fail(f"policy.{key}", f"'{key}' must be a list")
-        return tuple(read(item, f"{key}[{i}]") for i, item in enumerate(items))
+        read_items, errors = [], []
+        for i, item in enumerate(items):  # every entry is read, so all their problems show in one run
+            try:
+                read_items.append(read(item, f"{key}[{i}]"))
+            except MappingProblems as exc:
+                errors += exc.errors
+            except MappingError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] if len(errors) == 1 else MappingProblems(errors)
+        return tuple(read_items)
 
     policy = Policy(
         columns=each("withheld", reader.column),
@@ -174,6 +214,7 @@ def read_policy(raw: Any, fail: Fail) -> Policy:
         aggregates=each("aggregate", reader.aggregate),
         dataset=reader.dataset(node["dataset"], "dataset") if node.get("dataset") else None,
         allow=each("allow", reader.allow),
+        unpublished=each("unpublished", reader.unpublished),
     )
     names = [w.column for w in policy.columns]
     twice = sorted({n for n in names if names.count(n) > 1 and all(w.source is None for w in policy.columns)})

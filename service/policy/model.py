@@ -92,6 +92,21 @@ class WithheldDataset(PolicyEntry):
     access: str = "NON_PUBLIC"
 
 
+@dataclass(frozen=True)
+class UnpublishedColumn:
+    """A column left out because it is empty or repeats published columns: no Woo exception, so no ground."""
+
+    column: str
+    reason: Literal["empty", "redundant"]
+    motivation: str
+    #: For "redundant": the published columns whose values it repeats.
+    repeats: tuple[str, ...] = ()
+    source: str | None = None
+
+    def applies_to(self, source: NamedSource) -> bool:
+        return source_matches(self.source, source)
+
+
 ScanKind = Literal["bsn", "email", "phone", "iban", "address"]
 
 
@@ -114,6 +129,7 @@ class Policy:
     aggregates: tuple[Aggregation, ...] = ()
     dataset: WithheldDataset | None = None
     allow: tuple[Allowance, ...] = ()
+    unpublished: tuple[UnpublishedColumn, ...] = ()
 
     def withheld_columns(self, source: NamedSource) -> tuple[WithheldColumn, ...]:
         return tuple(w for w in self.columns if w.applies_to(source))

@@ -47,6 +47,26 @@ def register_graph(
     return g
 
 
+def _unpublished(g: Graph, defs: Namespace, dataset: URIRef, base: str, mapping: DatasetMapping) -> None:
+    """Columns left out as empty or redundant: listed apart, as no exception to openness (no ground)."""
+    for u in mapping.policy.unpublished:
+        iri = URIRef(f"{base}/weggelaten/{quote(u.column, safe='')}")
+        g.add((dataset, defs.nietGepubliceerd, iri))
+        g.add((iri, RDF.type, defs.NietGepubliceerdeKolom))
+        g.add((iri, defs.kolomnaam, Literal(u.column)))
+        g.add((iri, defs.reden, Literal(u.reason)))
+        g.add((iri, defs.toelichting, Literal(u.motivation, lang="nl")))
+        for column in u.repeats:
+            g.add((iri, defs.herhaalt, Literal(column)))
+        nl, en = (
+            ("leeg", "empty")
+            if u.reason == "empty"
+            else ("herhaalt " + ", ".join(u.repeats), "repeats " + ", ".join(u.repeats))
+        )
+        g.add((iri, RDFS.label, Literal(f"Kolom '{u.column}' niet gepubliceerd: {nl}", lang="nl")))
+        g.add((iri, RDFS.label, Literal(f"Column '{u.column}' not published: {en}", lang="en")))
+
+
 def _entry(
     g: Graph, defs: Namespace, dataset: URIRef, iri: URIRef, kind: str, entry: PolicyEntry, public_base: str
 ) -> URIRef:
@@ -73,6 +93,7 @@ def _dataset(
     base = f"{public_base}/id/uitzondering/{slug}"
     g.add((register, DCTERMS.hasPart, dataset))
     policy = mapping.policy
+    _unpublished(g, defs, dataset, base, mapping)
     rights = dataset_rights(mapping)
     if rights.statement:
         statement = URIRef(f"{public_base}/id/rechten/{slug}")

@@ -52,6 +52,8 @@ class DatasetEntry:
     access: str
     statement: dict[str, str]
     entries: list[Entry] = field(default_factory=list)
+    #: Columns left out as empty or redundant: no exception, listed apart (iri, label, explanation).
+    unpublished: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +111,10 @@ def _read(settings: Settings, store: Any) -> Register:
                 )
             )
         entry.entries.sort(key=lambda e: (KINDS.index(e.kind) if e.kind in KINDS else 9, e.iri))
+        entry.unpublished = [
+            (str(u), _texts(graph, u, RDFS.label), str(next(graph.objects(u, defs.toelichting), "")))
+            for u in sorted(graph.objects(dataset, defs.nietGepubliceerd), key=str)
+        ]
         datasets[slug] = entry
     return Register(graph, datasets)
 
@@ -127,8 +133,8 @@ def _dataset_graph(register: Register, entry: DatasetEntry) -> Graph:
     dataset = URIRef(entry.iri)
     for triple in register.graph.triples((dataset, None, None)):
         g.add(triple)
-    for exc in entry.entries:
-        for triple in register.graph.triples((URIRef(exc.iri), None, None)):
+    for iri in [e.iri for e in entry.entries] + [u[0] for u in entry.unpublished]:
+        for triple in register.graph.triples((URIRef(iri), None, None)):
             g.add(triple)
     return g
 
