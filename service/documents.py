@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from .describe import Description
+from .jsonld import Context, PyldTriple, compact
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
@@ -115,8 +116,17 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
     return out
 
 
-def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]) -> bytes:
-    """Quads in the format named by ``extension``; triple formats drop the graph."""
+def serialize(
+    quads: Iterable[ox.Quad],
+    extension: str,
+    prefixes: dict[str, str],
+    context: Context | None = None,
+    topic: str | None = None,
+) -> bytes:
+    """Quads in the format named by ``extension``; triple formats drop the graph. JSON-LD with a ``context``
+    is compacted with it (``service/jsonld.py``), the ``topic``'s node first."""
+    if extension == "jsonld" and context is not None:
+        return compact([_pyld_triple(q) for q in quads], context, topic)
     fmt = RDF_FORMATS[extension]
     # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
     # and cheaper than removing the repeat in Python on every request.
@@ -127,6 +137,26 @@ def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]
     return ox.serialize(data, format=fmt, prefixes=names)  # type: ignore[no-any-return]
 
 
+def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": "_:" + term.value}
+    out = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if term.language:
+        out["language"] = term.language
+    return out
+
+
+def _pyld_triple(quad: ox.Quad) -> PyldTriple:
+    """A statement in pyld's RDF dataset form, so pyld need not parse N-Quads text again."""
+    return {
+        "subject": _pyld_term(quad.subject),
+        "predicate": _pyld_term(quad.predicate),
+        "object": _pyld_term(quad.object),
+    }
+
+
 def document(
     description: Description,
     extension: str,
@@ -134,9 +164,10 @@ def document(
     page_iri: PageIri,
     prefixes: dict[str, str],
     extra: list[ox.Quad] | None = None,
+    context: Context | None = None,
 ) -> bytes:
     quads = [*description.quads(), *paging_quads(description, doc_iri, page_iri), *(extra or [])]
-    return serialize(quads, extension, prefixes)
+    return serialize(quads, extension, prefixes, context, description.iri)
 
 
 def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:

@@ -17,6 +17,18 @@ from werkzeug.http import parse_accept_header
 #: Headers a cross-origin script may read.
 EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-Release, X-Openbaar-Truncated"
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
+#: Pages run only our own scripts and styles, from this origin (the editor's and the map's); the map's optional
+#: background tiles are the one outside image source. No page may be framed, and none sends its URL away.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+)
 #: Below this size gzip saves too little to be worth the CPU.
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
@@ -117,7 +129,7 @@ def _gzip(response: Response) -> None:
 
 
 def _finish(response: Response) -> Response:
-    for name, value in cors_headers(request.method):
+    for name, value in (*cors_headers(request.method), *SECURITY_HEADERS):
         response.headers[name] = value
     response.vary.add("Accept-Encoding")
     if _wants_gzip(request, response):

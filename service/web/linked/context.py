@@ -14,6 +14,8 @@ from flask import Flask, current_app
 
 from ...config import Settings
 from ...describe import Describer
+from ...documents import COMMON_PREFIXES
+from ...jsonld import CONTEXT_PATH, Context, build_context
 from ...releases import live_release
 from ...search import INDEX_FILE, Index
 from ..live import LiveStore, NoRelease
@@ -36,6 +38,8 @@ class LiveRelease:
     manifest: dict[str, Any]
     describer: Describer
     index: Index | None
+    #: The JSON-LD context of this release's vocabulary, published at ``/context.jsonld``.
+    jsonld: Context
 
     def describer_graph(self, name: str) -> str:
         """The IRI of one of this release's named graphs."""
@@ -77,9 +81,21 @@ def current_for(app: Flask) -> LiveRelease:
         index_path = release.path / INDEX_FILE
         index = Index(index_path) if index_path.is_file() else None
         created = _parse_time(release.created)
-        fresh = LiveRelease(release_id, created, manifest, Describer(store, labels), index)
+        describer = Describer(store, labels)
+        fresh = LiveRelease(release_id, created, manifest, describer, index, _context(describer, settings))
         app.extensions["openbaar.linked"] = fresh
         return fresh
+
+
+def _context(describer: Describer, settings: Settings) -> Context:
+    """The JSON-LD context made from the release's vocabulary graph."""
+    statements = [
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in describer.graph_quads(settings.graph_base + "vocab")
+        if not hasattr(q.object, "datatype")  # literals say nothing about terms' kinds and ranges
+    ]
+    prefixes = {**COMMON_PREFIXES, "def": settings.def_base}
+    return build_context(settings.public_base + CONTEXT_PATH, prefixes, settings.def_base, statements)
 
 
 def _parse_time(text: str) -> datetime | None:

@@ -80,7 +80,7 @@ class DocumentFront:
         description, path = find(release, s.id_base, stem, raw_uri_of(environ))
         if description is None or not path.isascii():
             return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
-        body = rdf_body(description, fmt, path, s)
+        body = rdf_body(description, fmt, path, s, release.jsonld)
         etag = http.etag_for(release.id, path_info + "?", fmt.extension, "")
         headers = [
             ("Content-Type", f"{fmt.media_type}; charset=utf-8"),
@@ -92,7 +92,8 @@ class DocumentFront:
         last_modified = self._last_modified(release.id, release.created)
         if last_modified is not None:
             headers.append(("Last-Modified", last_modified))
-        headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), ("Vary", "Accept-Encoding")]
+        headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), *http.SECURITY_HEADERS]
+        headers += [("Vary", "Accept-Encoding")]
         gzipped = etag + "-gz"
         if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
         # A gzipped copy carries "<etag>-gz"; a client revalidating it gets its 304 too (as in http.validate).

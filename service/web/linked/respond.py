@@ -9,6 +9,7 @@ from flask import Response, abort, render_template, request
 from ... import documents
 from ...config import Settings
 from ...describe import Description
+from ...jsonld import Context
 from ..http import validate
 from ..layout import page_language
 from ..live import NoRelease
@@ -118,13 +119,24 @@ def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
 
 
 def rdf_document(description: Description, fmt: Format, path: str, extra: list[Any] | None = None) -> Response:
-    """The description in an RDF format, its page links pointing at the same format on the public base."""
-    return rdf_response(rdf_body(description, fmt, path, settings(), extra), fmt)
+    """The description in an RDF format, its page links pointing at the document on the public base."""
+    body = rdf_body(description, fmt, path, settings(), context.current().jsonld, extra)
+    return rdf_response(body, fmt)
 
 
-def rdf_body(description: Description, fmt: Format, path: str, s: Settings, extra: list[Any] | None = None) -> bytes:
-    """The bytes of a document; the Flask route and the WSGI front (``front.py``) both write these."""
-    doc_iri = f"{s.public_base}{path}.{fmt.extension}"
+def rdf_body(
+    description: Description,
+    fmt: Format,
+    path: str,
+    s: Settings,
+    jsonld: Context | None,
+    extra: list[Any] | None = None,
+) -> bytes:
+    """The bytes of a document; the Flask route and the WSGI front (``front.py``) both write these.
+
+    The document is named without an extension (the negotiated document), so every format says the same.
+    """
+    doc_iri = f"{s.public_base}{path}"
     return documents.document(
         description,
         fmt.extension,
@@ -132,4 +144,5 @@ def rdf_body(description: Description, fmt: Format, path: str, s: Settings, extr
         lambda direction, predicate, n: doc_iri + page_query(direction, predicate, n),
         prefixes_of(s),
         extra,
+        jsonld,
     )
