@@ -26,8 +26,19 @@ from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
+from ..modified import MODIFIED_FILE, write_modified
 from ..policy.summary import policy_summary
-from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
+from ..releases import (
+    MANIFEST,
+    STORE_DIR,
+    Release,
+    build_lock,
+    list_releases,
+    live_release,
+    new_release_id,
+    prune,
+    switch_live,
+)
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
 from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
@@ -112,6 +123,11 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         index.result()
         add_resources(store, staging / INDEX_FILE, settings.id_base, settings.graph_base + "catalog")
         timings["search_index"] = time.perf_counter() - t  # beyond the compaction
+        t = time.perf_counter()
+        previous = live_release(settings)
+        earlier = (previous.path / MODIFIED_FILE, previous.created) if previous else (None, "")
+        write_modified(store, staging / MODIFIED_FILE, settings.id_base, *earlier)
+        timings["modified"] = time.perf_counter() - t
         store.flush()
         del store
         gc.collect()

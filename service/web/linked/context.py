@@ -16,6 +16,7 @@ from ...config import Settings
 from ...describe import Describer
 from ...documents import COMMON_PREFIXES
 from ...jsonld import CONTEXT_PATH, Context, build_context
+from ...modified import MODIFIED_FILE, Modified
 from ...releases import live_release
 from ...search import INDEX_FILE, Index
 from ..live import LiveStore, NoRelease
@@ -40,6 +41,13 @@ class LiveRelease:
     index: Index | None
     #: The JSON-LD context of this release's vocabulary, published at ``/context.jsonld``.
     jsonld: Context
+    #: When each resource last changed (releases built before it was recorded have none).
+    modified: Modified | None = None
+
+    def last_modified(self, iri: str) -> datetime | None:
+        """The date of the release that last changed the resource's statements: a crawler's Last-Modified."""
+        since = self.modified.since(iri) if self.modified is not None else None
+        return since or self.created
 
     def describer_graph(self, name: str) -> str:
         """The IRI of one of this release's named graphs."""
@@ -82,7 +90,9 @@ def current_for(app: Flask) -> LiveRelease:
         index = Index(index_path) if index_path.is_file() else None
         created = _parse_time(release.created)
         describer = Describer(store, labels)
-        fresh = LiveRelease(release_id, created, manifest, describer, index, _context(describer, settings))
+        modified_path = release.path / MODIFIED_FILE
+        modified = Modified(modified_path) if modified_path.is_file() else None
+        fresh = LiveRelease(release_id, created, manifest, describer, index, _context(describer, settings), modified)
         app.extensions["openbaar.linked"] = fresh
         return fresh
 

@@ -46,7 +46,7 @@ class DocumentFront:
         self.settings: Settings = app.config["OPENBAAR"]
         self._counted: dict[str, Any] = {}
         self._latency = LATENCY.labels(DOC_RULE)
-        self._release_date: tuple[str, str | None] = ("", None)
+        self._dates: dict[datetime, str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -89,7 +89,7 @@ class DocumentFront:
             ("Content-Location", variant_url(path, fmt)),
             ("ETag", ""),
         ]
-        last_modified = self._last_modified(release.id, release.created)
+        last_modified = self._last_modified(release.last_modified(description.iri))
         if last_modified is not None:
             headers.append(("Last-Modified", last_modified))
         headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), *http.SECURITY_HEADERS]
@@ -113,11 +113,16 @@ class DocumentFront:
             headers.append(("Content-Encoding", "gzip"))
         return "200 OK", headers, body
 
-    def _last_modified(self, release_id: str, created: datetime | None) -> str | None:
-        """The release's Last-Modified header value, formatted once per release."""
-        if self._release_date[0] != release_id:
-            self._release_date = (release_id, None if created is None else http_date(created))
-        return self._release_date[1]
+    def _last_modified(self, when: datetime | None) -> str | None:
+        """A Last-Modified header value; the few dates in use (a release's and its predecessors') formatted once."""
+        if when is None:
+            return None
+        text = self._dates.get(when)
+        if text is None:
+            if len(self._dates) >= 256:
+                self._dates.clear()
+            text = self._dates[when] = http_date(when)
+        return text
 
     def _count(self, status: str, started: float) -> None:
         counter = self._counted.get(status)

@@ -20,7 +20,7 @@ from .views import settings
 bp = Blueprint("linked_resolve", __name__, template_folder="../templates")
 
 
-@bp.get("/id/<path:rest>")
+@bp.get("/id/<path:rest>", merge_slashes=False)
 def resolve(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
     fmt, release = start(extension)

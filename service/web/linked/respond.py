@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import Response, abort, render_template, request
@@ -53,15 +54,18 @@ def negotiated(
     query: str,
     *,
     by_extension: bool,
+    modified: datetime | None = None,
 ) -> Response:
-    """Alternates, Content-Location, Vary and release validators (304 when the client has it)."""
+    """Alternates, Content-Location, Vary and release validators (304 when the client has it); ``modified``
+    is when the resource itself last changed (the release date when not given)."""
     response.headers["Link"] = alternates(path, fmt, query)
     response.headers["Content-Location"] = variant_url(path, fmt, query)
     if not by_extension:
         response.vary.add("Accept")
     if fmt is HTML:
         response.vary.add("Cookie")
-    return validate(response, release.id, release.created, fmt.extension, page_language() if fmt is HTML else "")
+    when = modified or release.created
+    return validate(response, release.id, when, fmt.extension, page_language() if fmt is HTML else "")
 
 
 def rdf_response(body: bytes, fmt: Format, status: int = 200) -> Response:
