@@ -138,3 +138,24 @@ def test_a_recrawl_after_a_release_finds_only_the_changed_resources_modified(
             modified.append(path)
             assert response.headers["Last-Modified"] != before[path]
     assert sorted(modified) == sorted(iri_path(r).replace("/id/", "/doc/", 1) + ".ttl" for r in changed)
+
+
+def test_every_iri_the_release_history_mints_dereferences(served: Served) -> None:
+    history = get(served, "/releases", Accept="text/turtle")
+    assert history.status_code == 200
+    minted = {
+        term.value
+        for t in triples(history.content, "ttl", served.url)
+        for term in (t.subject, t.object)
+        if getattr(term, "value", "").startswith(BASE + "/id/release/")
+    }
+    assert any("/bron/" in iri for iri in minted) and any(iri.endswith("/controlegetal") for iri in minted)
+    assert any("/graph/" in iri for iri in minted)
+    for iri in sorted(minted):
+        path = iri[len(BASE) :]
+        redirect = get(served, path, Accept="application/n-triples")
+        assert redirect.status_code == 303, f"{path}: {redirect.status_code}"
+        document = get(served, redirect.headers["Location"])
+        assert document.status_code == 200, f"{redirect.headers['Location']}: {document.status_code}"
+        assert iri in {t.subject.value for t in triples(document.content, "nt", served.url)}
+        assert get(served, path.replace("/id/", "/doc/", 1)).status_code == 200  # the page too

@@ -19,7 +19,7 @@ from ..mapping.yarrrml import parse_mapping
 from ..policy.decisions import constant_hits, undecided_columns
 from ..policy.guard import open_table
 from ..policy.register import register_graph
-from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
+from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary, undefined_terms
 
 
 @dataclass
@@ -75,6 +75,8 @@ def prepare(settings: Settings) -> Prepared:
             continue
         mappings.append(mapping)
     problems += concept_collisions(mappings, settings.id_base)
+    register = register_graph(mappings, public_base=settings.public_base)
+    problems += [f"the register of exceptions: {p}" for p in undefined_terms(register, settings.def_base, defined)]
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems)
     if settings.inference:

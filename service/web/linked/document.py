@@ -12,9 +12,9 @@ from urllib.parse import quote, unquote
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from ...describe import Description
+from ...describe import Describer, Description
 from ...mapping.terms import iri_safe
-from .context import LiveRelease
+from . import history
 from .dataset import dataset_context
 from .negotiate import HTML, split_extension
 from .respond import error, html_response, languages, negotiated, paging, rdf_document, start
@@ -72,7 +72,7 @@ def raw_path_tail(rest: str, raw: str) -> str | None:
 
 
 def find(
-    release: LiveRelease,
+    describer: Describer,
     id_base: str,
     stem: str,
     raw_uri: str,
@@ -83,7 +83,7 @@ def find(
     """The description a document path names and the document's own path as minted (percent-encoded),
     whatever form the client sent; (None, the path as asked) when nothing is known about it."""
     for iri in iri_candidates(id_base, stem, raw_uri):
-        found = release.describer.describe(iri, paged=paged, page=page, languages=langs)
+        found = describer.describe(iri, paged=paged, page=page, languages=langs)
         if found is not None and found.exists:
             return found, "/doc/" + iri[len(id_base) :]
     return None, "/doc/" + stem
@@ -95,7 +95,9 @@ def doc(rest: str) -> ResponseReturnValue:
     fmt, release = start(extension)
     paged, page, query = paging(fmt)
     s = settings()
-    description, path = find(release, s.id_base, stem, request_raw_uri(), paged, page, languages())
+    description, path = find(release.describer, s.id_base, stem, request_raw_uri(), paged, page, languages())
+    if description is None and stem.startswith(history.PREFIX):
+        description, path = find(history.describer(), s.id_base, stem, request_raw_uri(), paged, page, languages())
     if description is None:
         message = f"nothing is known about {s.id_base}{stem}; check the address, or search from the home page"
         response = error(404, "Not Found", message, fmt)

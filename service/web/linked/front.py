@@ -77,7 +77,7 @@ class DocumentFront:
             return None
         release = context.current_for(self.app)
         s = self.settings
-        description, path = find(release, s.id_base, stem, raw_uri_of(environ))
+        description, path = find(release.describer, s.id_base, stem, raw_uri_of(environ))
         if description is None or not path.isascii():
             return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
         body = rdf_body(description, fmt, path, s, release.jsonld)

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, redirect, request
 from flask.typing import ResponseReturnValue
 
 from ..live import NoRelease
-from . import context
+from . import context, history
 from .document import iri_candidates
 from .negotiate import HTML, split_extension
 from .respond import error, start
@@ -25,7 +25,8 @@ def resolve(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
     fmt, release = start(extension)
     s = settings()
-    known = next((iri for iri in iri_candidates(s.id_base, stem) if release.describer.known(iri)), None)
+    describers = [release.describer, *([history.describer()] if stem.startswith(history.PREFIX) else [])]
+    known = next((iri for iri in iri_candidates(s.id_base, stem) for d in describers if d.known(iri)), None)
     if known is None:
         response = error(404, "Not Found", f"nothing is known about {s.id_base}{stem}", fmt)
         response.vary.add("Accept")
