@@ -1,14 +1,14 @@
 """Reading every RDF format the server writes, offline: our JSON-LD names its context by its public URL,
-which a test fetches from the server under test, never from the network."""
+which a test fetches from the server under test (never from the network) and puts in its place."""
 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pyoxigraph as ox
 import requests
-from pyld import jsonld
 
 BASE = "https://data.groningen.nl"
 CONTEXT = BASE + "/context.jsonld"
@@ -18,32 +18,38 @@ OXIGRAPH = {
     "rdf": ox.RdfFormat.RDF_XML,
     "trig": ox.RdfFormat.TRIG,
     "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
 }
 
 
-def loader(server_url: str) -> Any:
-    """A pyld document loader that serves the published context from the server under test."""
-
-    def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-        assert url.startswith(BASE + "/"), f"a JSON-LD document names a context outside our base: {url}"
-        response = requests.get(server_url + url[len(BASE) :], headers={"Accept": "application/ld+json"}, timeout=30)
-        assert response.status_code == 200, f"{url}: {response.status_code}"
-        return {"contextUrl": None, "documentUrl": url, "document": response.json()}
-
-    return load
+_contexts: dict[str, Any] = {}
+_lock = threading.Lock()
 
 
-def jsonld_nquads(body: bytes | str | Any, server_url: str) -> str:
-    """N-Quads of a JSON-LD document (bytes, text or parsed), its remote context read from the server."""
-    document = body if isinstance(body, dict | list) else json.loads(body)
-    return jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader(server_url)})
+def context(url: str, server_url: str) -> Any:
+    """A published context, fetched once from the server under test (never from the network)."""
+    assert url.startswith(BASE + "/"), f"a JSON-LD document names a context outside our base: {url}"
+    with _lock:
+        if url not in _contexts:
+            response = requests.get(server_url + url[len(BASE) :], timeout=30)
+            assert response.status_code == 200, f"{url}: {response.status_code}"
+            assert response.headers["Content-Type"].startswith("application/ld+json")
+            _contexts[url] = response.json()["@context"]
+        return _contexts[url]
+
+
+def jsonld_inline(body: bytes, server_url: str) -> bytes:
+    """A JSON-LD document with its remote context put in its place, for a parser that loads nothing."""
+    document = json.loads(body)
+    if isinstance(document, dict) and isinstance(document.get("@context"), str):
+        document["@context"] = context(document["@context"], server_url)
+    return json.dumps(document).encode()
 
 
 def triples(body: bytes, ext: str, server_url: str) -> list[ox.Triple]:
     """The statements of a document in any of our RDF formats, graphs merged."""
     if ext == "jsonld":
-        body = jsonld_nquads(body, server_url).encode()
-        ext = "nq"
+        body = jsonld_inline(body, server_url)
     return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(body, format=OXIGRAPH[ext])]
 
 
