@@ -103,6 +103,16 @@ class Modified:
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
+    def dates(self, iris: list[str]) -> dict[str, str]:
+        """The recorded dates (ISO text) of those resources that an earlier release last changed."""
+        found: dict[str, str] = {}
+        for start in range(0, len(iris), 500):
+            chunk = iris[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT iri, since FROM modified WHERE since != '' AND iri IN ({marks})", chunk)
+            found.update(rows)
+        return found
+
     def since(self, iri: str) -> datetime | None:
         """The date of the release that last changed the resource; None for "this release" or unknown."""
         row = self._db.execute("SELECT since FROM modified WHERE iri = ?", (iri,)).fetchone()

@@ -4,6 +4,7 @@ changed a few rows finds only those resources modified (Last-Modified per resour
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,7 +125,8 @@ def test_a_recrawl_after_a_release_finds_only_the_changed_resources_modified(
 ) -> None:
     settings, root = project
     paths = [iri_path(ref).replace("/id/", "/doc/", 1) + ".ttl" for ref in REFERENCES]
-    before = {p: get(served, p).headers["Last-Modified"] for p in paths}
+    first = {p: get(served, p) for p in paths}
+    before = {p: response.headers["Last-Modified"] for p, response in first.items()}
     time.sleep(1.1)  # Last-Modified counts whole seconds
     changed = {REFERENCES[2]: "Nieuwe naam", REFERENCES[5]: "Andere naam"}
     _write(root, changed)
@@ -138,6 +140,15 @@ def test_a_recrawl_after_a_release_finds_only_the_changed_resources_modified(
             modified.append(path)
             assert response.headers["Last-Modified"] != before[path]
     assert sorted(modified) == sorted(iri_path(r).replace("/id/", "/doc/", 1) + ".ttl" for r in changed)
+    # A client that revalidates by ETag is answered the same way: an unchanged document keeps its ETag.
+    revalidated = [p for p in paths if get(served, p, **{"If-None-Match": first[p].headers["ETag"]}).status_code == 200]
+    assert sorted(revalidated) == sorted(modified)
+    # The sitemap says the same: a crawler reading its lastmod fetches only the changed resources.
+    sitemap = get(served, "/sitemap/1.xml").text.replace("&amp;", "&")
+    lastmod = dict(re.findall(r"<loc>([^<]+)</loc><lastmod>([^<]+)</lastmod>", sitemap))
+    unchanged = {lastmod[BASE + iri_path(ref)] for ref in REFERENCES if ref not in changed}
+    assert len(unchanged) == 1, "the resources this release left alone keep the first release's date"
+    assert all(lastmod[BASE + iri_path(ref)] not in unchanged for ref in changed)
 
 
 def test_every_iri_the_release_history_mints_dereferences(served: Served) -> None:

@@ -48,6 +48,11 @@ COMPRESSIBLE = (
 )
 
 
+def content_digest(body: bytes) -> str:
+    """What an ETag made from the bytes themselves starts from (see ``validate``)."""
+    return hashlib.sha256(body).hexdigest()
+
+
 def etag_for(release_id: str, full_path: str, *variant: str) -> str:
     """Same release, same URL (path and query, as werkzeug's ``full_path``), same variant: same bytes."""
     digest = hashlib.sha256("\x00".join((release_id, full_path, *variant)).encode()).hexdigest()
@@ -96,9 +101,14 @@ def cors_headers(method: str) -> list[tuple[str, str]]:
     return headers
 
 
-def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
-    """Set ETag and Last-Modified from the release; answer 304 (or 412, or a Range) when the client has it."""
-    etag = release_etag(release_id, *variant)
+def validate(
+    response: Response, release_id: str, created: datetime | None, *variant: str, content: str = ""
+) -> Response:
+    """Set ETag and Last-Modified from the release; answer 304 (or 412, or a Range) when the client has it.
+
+    ``content`` (a digest of the body) names the bytes instead of the release, so a document that a new
+    release left unchanged keeps its ETag."""
+    etag = release_etag(content or release_id, *variant)
     # A gzipped copy carries "<etag>-gz" (see _gzip); a client revalidating it must get its 304 too.
     gzipped = etag + "-gz"
     response.set_etag(gzipped if request.if_none_match.contains(gzipped) else etag)

@@ -81,7 +81,7 @@ class DocumentFront:
         if description is None or not path.isascii():
             return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
         body = rdf_body(description, fmt, path, s, release.jsonld)
-        etag = http.etag_for(release.id, path_info + "?", fmt.extension, "")
+        etag = http.etag_for(http.content_digest(body), path_info + "?", fmt.extension, "")
         headers = [
             ("Content-Type", f"{fmt.media_type}; charset=utf-8"),
             ("Content-Length", str(len(body))),

@@ -11,7 +11,7 @@ from ... import documents
 from ...config import Settings
 from ...describe import Description
 from ...jsonld import Context
-from ..http import validate
+from ..http import content_digest, validate
 from ..layout import page_language
 from ..live import NoRelease
 from . import context
@@ -65,7 +65,9 @@ def negotiated(
     if fmt is HTML:
         response.vary.add("Cookie")
     when = modified or release.created
-    return validate(response, release.id, when, fmt.extension, page_language() if fmt is HTML else "")
+    if fmt is HTML:  # a page names its release
+        return validate(response, release.id, when, fmt.extension, page_language())
+    return validate(response, release.id, when, fmt.extension, "", content=content_digest(response.get_data()))
 
 
 def rdf_response(body: bytes, fmt: Format, status: int = 200) -> Response:
