@@ -23,6 +23,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+#: The SPARQL editor's results table (YASR) sets inline styles; only its page allows them (scripts stay ours).
+EDITOR_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
@@ -139,8 +141,10 @@ def _gzip(response: Response) -> None:
 
 
 def _finish(response: Response) -> Response:
-    for name, value in (*cors_headers(request.method), *SECURITY_HEADERS):
+    for name, value in cors_headers(request.method):
         response.headers[name] = value
+    for name, value in SECURITY_HEADERS:  # a page that needs a wider policy (the editor) has set its own
+        response.headers.setdefault(name, value)
     response.vary.add("Accept-Encoding")
     if _wants_gzip(request, response):
         _gzip(response)
