@@ -57,8 +57,10 @@ def security_problems(url: str, response: requests.Response) -> list[str]:
 
 
 def iris_in(text: str) -> set[str]:
-    """IRIs under the public base named in a page or a document (HTML entities decoded)."""
-    return {iri.rstrip(".,;") for iri in UNDER_BASE.findall(html.unescape(text))}
+    """IRIs under the public base named in a page or a document (HTML entities decoded); namespaces (prefix
+    declarations, VoID's uriSpace: ending in ``/``) name no resource and are left out, the base itself kept."""
+    found = {iri.rstrip(".,;)") for iri in UNDER_BASE.findall(html.unescape(text))}
+    return {iri for iri in found if not iri.endswith("/") or iri in (BASE + "/", BASE + "/def/")}
 
 
 def session() -> requests.Session:
