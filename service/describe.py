@@ -378,3 +378,10 @@ def _crs84(quads: list[ox.Quad]) -> list[str]:
         elif not text.startswith("<"):
             out.append(text)
     return list(dict.fromkeys(out))
+
+
+def memory_describer(ntriples: bytes, graph: str, extra_labels: dict[str, dict[str, str]] | None = None) -> Describer:
+    """A Describer over a small graph made at request time (the release history), held in memory."""
+    store = ox.Store()
+    store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return Describer(store, extra_labels)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .describe import Description
 from .formats import BY_EXTENSION
+from .jsonld import Context, PyldTriple, compact
 from .prefixes import WELL_KNOWN
 from .store import rdf_format
 
@@ -91,8 +92,17 @@ def paging_quads(description: Description, doc_iri: str, page_iri: PageIri) -> l
     return out
 
 
-def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]) -> bytes:
-    """Quads in the format named by ``extension``; triple formats drop the graph."""
+def serialize(
+    quads: Iterable[ox.Quad],
+    extension: str,
+    prefixes: dict[str, str],
+    context: Context | None = None,
+    topic: str | None = None,
+) -> bytes:
+    """Quads in the format named by ``extension``; triple formats drop the graph. JSON-LD with a ``context``
+    is compacted with it (``service/jsonld.py``), the ``topic``'s node first."""
+    if extension == "jsonld" and context is not None:
+        return compact([_pyld_triple(q) for q in quads], context, topic)
     fmt = rdf_format(BY_EXTENSION[extension].media_type)
     # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
     # and cheaper than removing the repeat in Python on every request.
@@ -103,6 +113,24 @@ def serialize(quads: Iterable[ox.Quad], extension: str, prefixes: dict[str, str]
     return ox.serialize(data, format=fmt, prefixes=names)
 
 
+def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": "_:" + term.value}
+    out = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if term.language:
+        out["language"] = term.language
+    return out
+
+
+def _pyld_triple(quad: ox.Quad) -> PyldTriple:
+    """A statement in pyld's RDF dataset form, so pyld need not parse N-Quads text again."""
+    subject, value = quad.subject, quad.object
+    assert not isinstance(subject, ox.Triple) and not isinstance(value, ox.Triple), "no RDF-star in documents"
+    return {"subject": _pyld_term(subject), "predicate": _pyld_term(quad.predicate), "object": _pyld_term(value)}
+
+
 def document(
     description: Description,
     extension: str,
@@ -110,9 +138,10 @@ def document(
     page_iri: PageIri,
     prefixes: dict[str, str],
     extra: list[ox.Quad] | None = None,
+    context: Context | None = None,
 ) -> bytes:
     quads = [*description.quads(), *paging_quads(description, doc_iri, page_iri), *(extra or [])]
-    return serialize(quads, extension, prefixes)
+    return serialize(quads, extension, prefixes, context, description.iri)
 
 
 def usage_quads(term: str, usage: dict[str, dict[str, int]]) -> list[ox.Quad]:

@@ -23,6 +23,9 @@ from .catalog.namespaces import new_graph
 from .config import Settings
 from .describe import Describer
 from .errors import OpenbaarError
+from .jsonld import CONTEXT_PATH, Context, build_context
+from .modified import MODIFIED_FILE, Modified
+from .prefixes import WELL_KNOWN
 from .releases import Release, live_release, live_release_id
 from .search import INDEX_FILE, Index
 
@@ -91,6 +94,29 @@ class LiveRelease:
         for slug, dataset in self.datasets.items():
             labels[dataset.get("graph", s.graph_base + slug)] = dataset.get("title") or {"nl": slug}
         return Describer(self.store, labels)
+
+    @cached_property
+    def modified(self) -> Modified | None:
+        """When each resource last changed (releases built before it was recorded have none)."""
+        path = self.path / MODIFIED_FILE
+        return Modified(path) if path.is_file() else None
+
+    def last_modified(self, iri: str) -> datetime | None:
+        """The date of the release that last changed the resource's statements: a crawler's Last-Modified."""
+        since = self.modified.since(iri) if self.modified is not None else None
+        return since or self.created
+
+    @cached_property
+    def jsonld(self) -> Context:
+        """The JSON-LD context of this release's vocabulary, published at ``/context.jsonld``."""
+        s = self.settings
+        statements = [
+            (getattr(q.subject, "value", ""), q.predicate.value, getattr(q.object, "value", ""))
+            for q in self.describer.graph_quads(s.graph_base + "vocab")
+            if not hasattr(q.object, "datatype")  # literals say nothing about terms' kinds and ranges
+        ]
+        prefixes = {**WELL_KNOWN, "def": s.def_base}
+        return build_context(s.public_base + CONTEXT_PATH, prefixes, s.def_base, statements)
 
     @cached_property
     def index(self) -> Index | None:

@@ -112,6 +112,20 @@ def defined_terms(vocab: Graph) -> set[str]:
     return {str(s) for s in vocab.subjects() if isinstance(s, URIRef)}
 
 
+def undefined_terms(graph: Graph, def_base: str, defined: set[str]) -> list[str]:
+    """The ``def:`` terms a graph the service makes itself (register, catalogue, history) uses but vocab/
+    does not define, as readable problems; the mappings' terms are checked by ``check_terms``."""
+    used: set[str] = set()
+    for triple in graph:
+        for term in (*triple, getattr(triple[2], "datatype", None)):
+            if isinstance(term, URIRef) and str(term).startswith(def_base):
+                used.add(str(term))
+    return [
+        f"def:{iri[len(def_base) :]} is used by the service but not defined in vocab/; add it, with labels in nl and en"
+        for iri in sorted(used - defined)
+    ]
+
+
 def check_terms(mapping: DatasetMapping, def_base: str, defined: set[str]) -> list[str]:
     """Every ``def:`` term a mapping uses that vocab/ does not define (usually a typo), one problem each."""
     problems = []

@@ -62,8 +62,9 @@ def test_a_release_directory_holds_only_its_store_manifest_and_dumps(built: Sett
     release = live_release(built)
     assert release is not None
     # search.sqlite: the search and sitemap index (service/search.py); catalog.nt: the validated catalogue;
-    # dumps/: the release's downloads (service/build/dumps.py).
-    expected = ["catalog.nt", "dumps", "release.json", "search.sqlite", "store"]
+    # dumps/: the release's downloads (service/build/dumps.py); modified.sqlite: when each resource last
+    # changed (service/modified.py).
+    expected = ["catalog.nt", "dumps", "modified.sqlite", "release.json", "search.sqlite", "store"]
     assert sorted(p.name for p in release.path.iterdir()) == expected
 
 

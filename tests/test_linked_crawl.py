@@ -1,8 +1,9 @@
 """A crawler over the served release: from the home page and the sitemap, every link and every IRI resolves.
 
 Every IRI under the public base that occurs anywhere in the bundled data (subject, predicate, object or
-graph) must resolve on this server: /id/ with 303 then 200, the others with 200 (or 303 then 200), and
-parse. One resource of each concept is fetched in every RDF format and parsed with rdflib.
+graph), or on any page or document the crawler reads, must resolve on this server: /id/ with 303 then 200,
+the others with 200 (or 303 then 200), and parse. Every resource is fetched in every RDF format, and all
+formats must say the same: their graphs are isomorphic. Every response carries the security headers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import Dataset, Graph
+
+from .support.rdf import canonical, triples
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +29,38 @@ BASE = "https://data.groningen.nl"
 PAGES_PER_KIND = 6
 RDF = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
 HREF = re.compile(r'href="([^"]+)"')
+#: An IRI under the public base in a page or a document (HTML attributes, Turtle <…>, JSON strings, XML).
+UNDER_BASE = re.compile(re.escape(BASE) + r"/[^\s\"'<>\\{}|^`]*")
+#: Documents beside the linked-data pages whose IRIs must resolve too: the catalogue, the register,
+#: the release history (PROV-O), VoID and the SPARQL service description.
+SIDE_DOCUMENTS = ("/catalog", "/register", "/releases", "/.well-known/void", "/sparql")
+SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 _local = threading.local()
+
+
+def security_problems(url: str, response: requests.Response) -> list[str]:
+    """What a response lacks of the headers every response carries (pages, documents, errors alike)."""
+    problems = [
+        f"{url}: {name} is {response.headers.get(name)!r}"
+        for name, value in SECURITY.items()
+        if response.headers.get(name) != value
+    ]
+    policy = response.headers.get("Content-Security-Policy", "")
+    for directive in ("default-src 'self'", "script-src 'self';", "frame-ancestors 'none'", "object-src 'none'"):
+        if directive not in policy:
+            problems.append(f"{url}: Content-Security-Policy lacks {directive}: {policy!r}")
+    return problems
+
+
+def iris_in(text: str) -> set[str]:
+    """IRIs under the public base named in a page or a document (HTML entities decoded); namespaces (prefix
+    declarations, VoID's uriSpace: ending in ``/``) name no resource and are left out, the base itself kept."""
+    found = {iri.rstrip(".,;)") for iri in UNDER_BASE.findall(html.unescape(text))}
+    return {iri for iri in found if not iri.endswith("/") or iri in (BASE + "/", BASE + "/def/")}
 
 
 def session() -> requests.Session:
@@ -50,10 +83,15 @@ def kind(path: str) -> str:
     return "/".join(path.split("?")[0].split("/")[:3])
 
 
+#: IRIs found on the pages the link crawl read, checked by the IRI crawl.
+FOUND: set[str] = set()
+
+
 def test_every_page_link_resolves(server) -> None:  # type: ignore[no-untyped-def]
     origin = server.url
     seen: set[str] = set()
     broken: list[str] = []
+    insecure: list[str] = []
     followed: dict[str, int] = defaultdict(int)
     frontier = [origin + "/"]
     with ThreadPoolExecutor(4) as pool:
@@ -62,6 +100,7 @@ def test_every_page_link_resolves(server) -> None:  # type: ignore[no-untyped-de
             seen.update(batch)
             frontier = []
             for url, response in zip(batch, pool.map(resolve, batch), strict=True):
+                insecure += security_problems(url, response)
                 if response.status_code != 200:
                     broken.append(f"{url} → {response.status_code}")
                     continue
@@ -71,6 +110,7 @@ def test_every_page_link_resolves(server) -> None:  # type: ignore[no-untyped-de
                 if followed[kind(path)] >= PAGES_PER_KIND:
                     continue
                 followed[kind(path)] += 1
+                FOUND.update(iris_in(response.text))
                 for href in HREF.findall(response.text):
                     target = urljoin(url, html.unescape(href)).split("#")[0]
                     parts = urlsplit(target)
@@ -78,6 +118,7 @@ def test_every_page_link_resolves(server) -> None:  # type: ignore[no-untyped-de
                         continue
                     frontier.append(target)
     assert not broken, broken[:20]
+    assert not insecure, insecure[:20]
     assert len(seen) > 300, "the crawl should reach datasets, resources, terms and pages"
     assert {"/doc/boom", "/doc/buurt", "/doc/dataset", "/def/Boom"} <= set(followed) | {"/def/Boom"}
 
@@ -92,10 +133,28 @@ def _iris_in_data(built) -> set[str]:  # type: ignore[no-untyped-def]
     return iris
 
 
-def test_every_iri_in_the_data_and_the_sitemap_resolves(server, built) -> None:  # type: ignore[no-untyped-def]
-    sitemap = requests.get(server.url + "/sitemap/1.xml", timeout=30).text
-    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
-    iris = _iris_in_data(built) | listed
+def _sitemap(server) -> set[str]:  # type: ignore[no-untyped-def]
+    index = requests.get(server.url + "/sitemap.xml", timeout=30).text
+    listed: set[str] = set()
+    for page in re.findall(r"<loc>([^<]+)</loc>", index):
+        listed |= set(re.findall(r"<loc>([^<]+)</loc>", requests.get(server.url + page[len(BASE) :], timeout=30).text))
+    return listed
+
+
+def _iris_in_side_documents(server) -> set[str]:  # type: ignore[no-untyped-def]
+    found: set[str] = set()
+    for path in SIDE_DOCUMENTS:
+        for accept in ("text/html", "text/turtle"):
+            response = requests.get(server.url + path, headers={"Accept": accept}, timeout=30)
+            assert response.status_code == 200, f"{path} ({accept}): {response.status_code}"
+            found |= iris_in(response.text)
+    return found
+
+
+def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, built) -> None:  # type: ignore[no-untyped-def]
+    side = _iris_in_side_documents(server)
+    assert any("/id/release/" in iri and "/bron/" in iri for iri in side), "the release history names its sources"
+    iris = _iris_in_data(built) | _sitemap(server) | FOUND | side
     assert len(iris) > 10_000
 
     def check(iri: str) -> str | None:
@@ -110,6 +169,9 @@ def test_every_iri_in_the_data_and_the_sitemap_resolves(server, built) -> None: 
             response = session().get(target, headers={"Accept": "application/n-triples"}, timeout=30)
         if response.status_code != 200:
             return f"{iri}: {response.status_code}"
+        insecure = security_problems(url, response)
+        if insecure:
+            return insecure[0]
         if path.startswith(("/id/", "/def/")) and response.headers["Content-Type"].startswith("application/n-"):
             terms = {
                 t.value
@@ -125,18 +187,29 @@ def test_every_iri_in_the_data_and_the_sitemap_resolves(server, built) -> None: 
     assert not problems, problems[:20]
 
 
-def test_one_resource_of_each_concept_parses_in_every_format(server, built) -> None:  # type: ignore[no-untyped-def]
-    by_concept: dict[str, str] = {}
-    for iri in sorted(_iris_in_data(built)):
-        if iri.startswith(BASE + "/id/"):
-            by_concept.setdefault(iri[len(BASE) + 4 :].split("/")[0], iri)
-    paths = [iri[len(BASE) :] for iri in by_concept.values()] + ["/def/Boom", "/def/vocabulary"]
-    assert len(paths) > 10
-    for path in paths:
-        doc = path.replace("/id/", "/doc/", 1)
-        for ext, name in RDF.items():
-            response = requests.get(f"{server.url}{doc}.{ext}", timeout=30)
-            assert response.status_code == 200, f"{doc}.{ext}"
-            target = Dataset() if ext in ("trig", "nq", "jsonld") else Graph()
-            target.parse(data=response.content, format=name)
-            assert len(target) > 0 or len(list(target.quads())) > 0, f"{doc}.{ext} is empty"  # type: ignore[attr-defined]
+def test_every_resource_says_the_same_in_every_format(server, built) -> None:  # type: ignore[no-untyped-def]
+    """For every bundled resource and vocabulary term, all RDF formats of its document are isomorphic graphs."""
+    resources = {iri for iri in _sitemap(server) if iri.startswith(BASE + "/id/")}
+    terms = {iri for iri in _iris_in_data(built) if iri.startswith(BASE + "/def/") and "#" not in iri}
+    assert len(resources) > 10_000 and len(terms) > 50
+    paths = [iri[len(BASE) :].replace("/id/", "/doc/", 1) for iri in sorted(resources | terms)] + ["/def/vocabulary"]
+
+    def compare(doc: str) -> str | None:
+        graphs = {}
+        for ext in RDF:
+            response = session().get(f"{server.url}{doc}.{ext}", timeout=120)  # a busy machine is slow
+            if response.status_code != 200:
+                return f"{doc}.{ext}: {response.status_code}"
+            graphs[ext] = canonical(triples(response.content, ext, server.url))
+        if not graphs["nt"]:
+            return f"{doc}.nt is empty"
+        differ = [ext for ext, graph in graphs.items() if graph != graphs["nt"]]
+        if differ:
+            ext = differ[0]
+            extra, missing = graphs[ext] - graphs["nt"], graphs["nt"] - graphs[ext]
+            return f"{doc}: {differ} differ from N-Triples; .{ext} adds {list(extra)[:2]}, lacks {list(missing)[:2]}"
+        return None
+
+    with ThreadPoolExecutor(4) as pool:
+        problems = [p for p in pool.map(compare, paths) if p]
+    assert not problems, f"{len(problems)} of {len(paths)} documents: {problems[:5]}"

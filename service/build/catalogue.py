@@ -19,6 +19,7 @@ from ..config import Settings
 from ..errors import BuildError
 from ..mapping.model import DatasetMapping
 from ..releases import live_release
+from ..vocab import defined_terms, undefined_terms
 from .background import Background
 from .dumps import StreamDumps, finish_dumps
 from .prepare import Prepared
@@ -131,6 +132,9 @@ def describe_release(
         total_triples=sum(graphs.values()),
     )
     catalog = describe_catalog(ctx)
+    undefined = undefined_terms(catalog, settings.def_base, defined_terms(prepared.vocabulary))
+    if undefined:
+        raise BuildError("the catalogue uses terms vocab/ does not define; the live release is unchanged", undefined)
     problems = readable_violations(catalog)
     if problems:
         raise BuildError(

@@ -25,6 +25,7 @@ from ..integrity import FILES_KEY, file_digests
 from ..mapping.materialize import Options, materialize
 from ..mapping.report import Issue, Report, read_issues
 from ..mapping.yarrrml import parse_mapping
+from ..modified import MODIFIED_FILE, write_modified
 from ..policy.summary import policy_summary
 from ..releases import (
     MANIFEST,
@@ -32,6 +33,7 @@ from ..releases import (
     Release,
     build_lock,
     list_releases,
+    live_release,
     new_release_id,
     prune,
     remove_release_dir,
@@ -123,6 +125,11 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         t = time.perf_counter()
         _check_union(store, graphs)
         timings["union_check"] = time.perf_counter() - t
+        t = time.perf_counter()
+        previous = live_release(settings)
+        earlier = (previous.path / MODIFIED_FILE, previous.created) if previous else (None, "")
+        write_modified(store, staging / MODIFIED_FILE, settings.id_base, *earlier)
+        timings["modified"] = time.perf_counter() - t
         store.flush()
         del store
         gc.collect()

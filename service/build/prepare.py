@@ -21,7 +21,7 @@ from ..policy.decisions import constant_hits
 from ..policy.differencing import differencing_problems
 from ..policy.guard import condition_counts
 from ..policy.register import register_graph
-from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary
+from ..vocab import check_terms, close_vocabulary, defined_terms, load_vocabulary, undefined_terms
 from ..vocab_checks import range_problems, scheme_warnings
 from .guards import guarded_table, undecided
 from .unpublished import unpublished_problems
@@ -107,6 +107,8 @@ def prepare(settings: Settings) -> Prepared:
         if not found:
             mappings.append(mapping)
     problems += concept_collisions(mappings, settings.id_base)
+    register = register_graph(mappings, public_base=settings.public_base)
+    problems += [f"the register of exceptions: {p}" for p in undefined_terms(register, settings.def_base, defined)]
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in the mappings; nothing was published", problems, warnings)
     problems = differencing_problems(mappings, Table)

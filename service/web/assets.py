@@ -20,6 +20,7 @@ ASSETS: dict[str, Path] = {
     "openbaar.css": STATIC / "openbaar.css",
     "favicon.svg": STATIC / "favicon.svg",
     "map.js": STATIC / "map.js",
+    "editor.js": STATIC / "editor.js",
     "yasgui.min.js": VENDOR / "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": VENDOR / "@zazuko/yasgui/build/yasgui.min.css",
     "leaflet.js": VENDOR / "leaflet/dist/leaflet.js",

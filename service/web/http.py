@@ -25,6 +25,20 @@ EXPOSED = "ETag, Last-Modified, Link, Content-Location, Retry-After, X-Openbaar-
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since, Range"
 #: Seconds a client is asked to wait before retrying a 503.
 RETRY_AFTER = 5
+#: Pages run only our own scripts and styles, from this origin (the editor's and the map's); the map's optional
+#: background tiles are the one outside image source. No page may be framed, and none sends its URL away.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+#: The SPARQL editor's results table (YASR) sets inline styles; only its page allows them (scripts stay ours).
+EDITOR_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+)
 #: Below this size gzip saves too little to be worth the CPU.
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 5
@@ -37,6 +51,11 @@ COMPRESSIBLE = (
     "application/javascript",
     "image/svg+xml",
 )
+
+
+def content_digest(body: bytes) -> str:
+    """What an ETag made from the bytes themselves starts from (see ``validate``)."""
+    return hashlib.sha256(body).hexdigest()
 
 
 def etag_for(release_id: str, full_path: str, *variant: str) -> str:
@@ -87,9 +106,14 @@ def cors_headers(method: str) -> list[tuple[str, str]]:
     return headers
 
 
-def validate(response: Response, release_id: str, created: datetime | None, *variant: str) -> Response:
-    """Set ETag and Last-Modified from the release; answer 304 (or 412, or a Range) when the client has it."""
-    etag = release_etag(release_id, *variant)
+def validate(
+    response: Response, release_id: str, created: datetime | None, *variant: str, content: str = ""
+) -> Response:
+    """Set ETag and Last-Modified from the release; answer 304 (or 412, or a Range) when the client has it.
+
+    ``content`` (a digest of the body) names the bytes instead of the release, so a document that a new
+    release left unchanged keeps its ETag."""
+    etag = release_etag(content or release_id, *variant)
     # A gzipped copy carries "<etag>-gz" (see _gzip); a client revalidating it must get its 304 too.
     gzipped = etag + "-gz"
     response.set_etag(gzipped if request.if_none_match.contains(gzipped) else etag)
@@ -132,6 +156,8 @@ def _finish(response: Response) -> Response:
         response.headers[name] = value
     if response.status_code == 503:
         response.headers.setdefault("Retry-After", str(RETRY_AFTER))
+    for name, value in SECURITY_HEADERS:  # a page that needs a wider policy (the editor) has set its own
+        response.headers.setdefault(name, value)
     response.vary.add("Accept-Encoding")
     if _wants_gzip(request, response):
         _gzip(response)

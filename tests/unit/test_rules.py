@@ -13,7 +13,14 @@ from pathlib import Path
 SERVICE = Path(__file__).resolve().parents[2] / "service"
 
 #: The store (``store.py``) and the store readers beside it: the only modules that import pyoxigraph.
-STORE_MODULES = {"service.store", "service.sparql_store", "service.describe", "service.documents", "service.search"}
+STORE_MODULES = {
+    "service.store",
+    "service.sparql_store",
+    "service.describe",
+    "service.documents",
+    "service.search",
+    "service.modified",
+}
 #: The only module that reads or sets the environment.
 ENVIRONMENT_MODULES = {"service.config"}
 ENVIRONMENT_CALLS = {"os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv"}

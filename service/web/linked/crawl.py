@@ -67,7 +67,10 @@ def sitemap_page(number: int) -> ResponseReturnValue:
     if number < 1 or (number - 1) * PER_SITEMAP >= max(count, 1):
         return Response(f"there is no sitemap page {number}; see /sitemap.xml\n", 404, mimetype="text/plain")
     iris = release.index.resources((number - 1) * PER_SITEMAP, PER_SITEMAP) if release.index else []
-    lastmod = escape(release.manifest.get("created", ""))
-    items = "".join(f"<url><loc>{escape(iri)}</loc><lastmod>{lastmod}</lastmod></url>" for iri in iris)
+    created = release.manifest.get("created", "")
+    earlier = release.modified.dates(iris) if release.modified else {}  # resources unchanged by this release
+    items = "".join(
+        f"<url><loc>{escape(iri)}</loc><lastmod>{escape(earlier.get(iri, created))}</lastmod></url>" for iri in iris
+    )
     body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n'
     return validate(_xml(body), release.id, release.created)

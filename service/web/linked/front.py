@@ -46,7 +46,7 @@ class DocumentFront:
         self.settings: Settings = app.config["OPENBAAR"]
         self._counted: dict[str, Any] = {}
         self._latency = LATENCY.labels(DOC_RULE)
-        self._release_date: tuple[str, str | None] = ("", None)
+        self._dates: dict[datetime, str] = {}
         self._answered = DOC_FRONT.labels("answered")
         self._handed_on = DOC_FRONT.labels("handed_on")
         self._failed = DOC_FRONT.labels("failed")
@@ -84,11 +84,11 @@ class DocumentFront:
             return None
         release = context.current_for(self.app)
         s = self.settings
-        description, path = find(release, s.id_base, stem, raw_uri_of(environ))
+        description, path = find(release.describer, s.id_base, stem, raw_uri_of(environ))
         if description is None or not path.isascii():
             return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
-        body = rdf_body(description, fmt, path, s)
-        etag = http.etag_for(release.id, path_info + "?", fmt.extension, "")
+        body = rdf_body(description, fmt, path, s, release.jsonld)
+        etag = http.etag_for(http.content_digest(body), path_info + "?", fmt.extension, "")
         headers = [
             ("Content-Type", f"{fmt.media_type}; charset=utf-8"),
             ("Content-Length", str(len(body))),
@@ -96,10 +96,11 @@ class DocumentFront:
             ("Content-Location", variant_url(path, fmt)),
             ("ETag", ""),
         ]
-        last_modified = self._last_modified(release.id, release.created)
+        last_modified = self._last_modified(release.last_modified(description.iri))
         if last_modified is not None:
             headers.append(("Last-Modified", last_modified))
-        headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), ("Vary", "Accept-Encoding")]
+        headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), *http.SECURITY_HEADERS]
+        headers += [("Vary", "Accept-Encoding")]
         gzipped = etag + "-gz"
         if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
         # A gzipped copy carries "<etag>-gz"; a client revalidating it gets its 304 too (as in http.validate).
@@ -119,11 +120,16 @@ class DocumentFront:
             headers.append(("Content-Encoding", "gzip"))
         return "200 OK", headers, body
 
-    def _last_modified(self, release_id: str, created: datetime | None) -> str | None:
-        """The release's Last-Modified header value, formatted once per release."""
-        if self._release_date[0] != release_id:
-            self._release_date = (release_id, None if created is None else http_date(created))
-        return self._release_date[1]
+    def _last_modified(self, when: datetime | None) -> str | None:
+        """A Last-Modified header value; the few dates in use (a release's and its predecessors') formatted once."""
+        if when is None:
+            return None
+        text = self._dates.get(when)
+        if text is None:
+            if len(self._dates) >= 256:
+                self._dates.clear()
+            text = self._dates[when] = http_date(when)
+        return text
 
     def _count(self, status: str, started: float) -> None:
         counter = self._counted.get(status)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...formats import HTML, split_extension
 from ...live import NoRelease
-from . import context
+from . import context, history
 from .document import iri_candidates
 from .respond import error, start
 from .views import settings
@@ -20,23 +20,24 @@ from .views import settings
 bp = Blueprint("linked_resolve", __name__, template_folder="../templates")
 
 
-@bp.get("/id/<path:rest>")
+@bp.get("/id/<path:rest>", merge_slashes=False)
 def resolve(rest: str) -> ResponseReturnValue:
     stem, extension = split_extension(rest)
     fmt, release = start(extension)
     s = settings()
-    known = next((iri for iri in iri_candidates(s.id_base, stem) if release.describer.known(iri)), None)
+    describers = [release.describer, *([history.describer()] if stem.startswith(history.PREFIX) else [])]
+    known = next((iri for iri in iri_candidates(s.id_base, stem) for d in describers if d.known(iri)), None)
     if known is None:
-        response = error(404, "Not Found", f"nothing is known about {s.id_base}{stem}", fmt)
-        response.vary.add("Accept")
-        return response
+        missing = error(404, "Not Found", f"nothing is known about {s.id_base}{stem}", fmt)
+        missing.vary.add("Accept")
+        return missing
     target = "/doc/" + known[len(s.id_base) :] + ("" if fmt is HTML else f".{fmt.extension}")
     kept = {k: v for k, v in request.args.items() if k not in ("format",)}
     if kept:
         target += "?" + urlencode(kept)
-    response: Response = redirect(target, 303)
-    response.vary.add("Accept")
-    return response
+    moved = redirect(target, 303)
+    moved.vary.add("Accept")
+    return moved
 
 
 @bp.get("/graph/<name>")

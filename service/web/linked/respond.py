@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import Response, abort, render_template, request
@@ -11,8 +12,9 @@ from ... import prefixes as prefix_map
 from ...config import Settings
 from ...describe import Description
 from ...formats import HTML, PAGE_AND_RDF, Format
+from ...jsonld import Context
 from ...live import NoRelease
-from ..http import validate
+from ..http import content_digest, validate
 from ..layout import page_language
 from ..negotiate import choose
 from . import context
@@ -52,13 +54,19 @@ def negotiated(
     path: str,
     fmt: Format,
     query: str,
+    *,
+    modified: datetime | None = None,
 ) -> Response:
-    """Alternates, Content-Location, Vary and release validators (304 when the client has it)."""
+    """Alternates, Content-Location, Vary and release validators (304 when the client has it); ``modified``
+    is when the resource itself last changed (the release date when not given)."""
     response.headers["Link"] = alternates(path, fmt, query)
     response.headers["Content-Location"] = variant_url(path, fmt, query)
     if fmt is HTML:
         response.vary.add("Cookie")
-    return validate(response, release.id, release.created, fmt.extension, page_language() if fmt is HTML else "")
+    when = modified or release.created
+    if fmt is HTML:  # a page names its release
+        return validate(response, release.id, when, fmt.extension, page_language())
+    return validate(response, release.id, when, fmt.extension, "", content=content_digest(response.get_data()))
 
 
 def rdf_response(body: bytes, fmt: Format, status: int = 200) -> Response:
@@ -107,13 +115,24 @@ def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
 
 
 def rdf_document(description: Description, fmt: Format, path: str, extra: list[Any] | None = None) -> Response:
-    """The description in an RDF format, its page links pointing at the same format on the public base."""
-    return rdf_response(rdf_body(description, fmt, path, settings(), extra), fmt)
+    """The description in an RDF format, its page links pointing at the document on the public base."""
+    body = rdf_body(description, fmt, path, settings(), context.current().jsonld, extra)
+    return rdf_response(body, fmt)
 
 
-def rdf_body(description: Description, fmt: Format, path: str, s: Settings, extra: list[Any] | None = None) -> bytes:
-    """The bytes of a document; the Flask route and the WSGI front (``front.py``) both write these."""
-    doc_iri = f"{s.public_base}{path}.{fmt.extension}"
+def rdf_body(
+    description: Description,
+    fmt: Format,
+    path: str,
+    s: Settings,
+    jsonld: Context | None,
+    extra: list[Any] | None = None,
+) -> bytes:
+    """The bytes of a document; the Flask route and the WSGI front (``front.py``) both write these.
+
+    The document is named without an extension (the negotiated document), so every format says the same.
+    """
+    doc_iri = f"{s.public_base}{path}"
     return documents.document(
         description,
         fmt.extension,
@@ -121,4 +140,5 @@ def rdf_body(description: Description, fmt: Format, path: str, s: Settings, extr
         lambda direction, predicate, n: doc_iri + page_query(direction, predicate, n),
         prefixes_of(s),
         extra,
+        jsonld,
     )

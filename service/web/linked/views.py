@@ -23,6 +23,10 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: Characters of a literal shown on a page; a longer value is cut, and links to the document holding it whole.
+SHOWN = 2000
+#: Characters of a label shown as a page's title.
+SHOWN_LABEL = 200
 
 
 def settings() -> Settings:
@@ -69,6 +73,8 @@ class TermView:
     datatype: str = ""
     found: bool = True
     nested: list[tuple[TermView, TermView]] = field(default_factory=list)
+    #: Where the whole value is, when the text shown is cut.
+    whole: str | None = None
 
 
 def term_html(v: TermView) -> Markup:
@@ -84,6 +90,9 @@ def term_html(v: TermView) -> Markup:
         lang = f' lang="{escape(v.lang)}"' if v.lang else ""
         hint = f"@{escape(v.lang)}" if v.lang else escape(v.datatype)
         small = f' <small class="hint">{hint}</small>' if hint else ""
+        if v.whole:
+            size = f"{len(v.value):,}"
+            small += f' <a class="cut" href="{escape(v.whole)}" title="{size}">[…]</a>'
         return Markup(f'<span class="literal"{lang}>{escape(v.text)}</span>{small}')
     if v.kind == "bnode":
         rows = "".join(f"<tr><th>{term_html(p)}</th><td>{term_html(o)}</td></tr>" for p, o in v.nested)
@@ -106,7 +115,10 @@ class GroupView:
         return page_query(self.direction, self.predicate.value, 0) + f"&page={page}"
 
 
-def term_view(term: Term, labels: dict[str, Label], nested: dict[str, list[Any]] | None = None) -> TermView:
+def term_view(
+    term: Term, labels: dict[str, Label], nested: dict[str, list[Any]] | None = None, whole: str = ""
+) -> TermView:
+    """How a term is shown; a literal longer than SHOWN is cut, linking to ``whole`` (its RDF document)."""
     if term.kind == "iri":
         label = labels.get(term.value)
         text = label.text if label else term.value
@@ -127,14 +139,21 @@ def term_view(term: Term, labels: dict[str, Label], nested: dict[str, list[Any]]
         )
         if datatype == XSD + "string":
             short = ""
+        if len(term.value) > SHOWN:
+            text = term.value[:SHOWN] + "…"
+            return TermView("literal", text, term.value, None, term.language, short, whole=whole or None)
         return TermView("literal", term.value, term.value, None, term.language, short)
     if term.kind == "bnode":
-        rows = [(term_view(p, labels), term_view(o, labels, nested)) for p, o in (nested or {}).pop(term.value, [])]
+        rows = [
+            (term_view(p, labels), term_view(o, labels, nested, whole)) for p, o in (nested or {}).pop(term.value, [])
+        ]
         return TermView("bnode", "", term.value, None, nested=rows)
     return TermView("graph", "", "")
 
 
-def groups_view(groups: list[Group], labels: dict[str, Label], nested: dict[str, list[Any]]) -> list[GroupView]:
+def groups_view(
+    groups: list[Group], labels: dict[str, Label], nested: dict[str, list[Any]], whole: str = ""
+) -> list[GroupView]:
     """Statements from the datasets first, inferred ones after; each group in order of its property's label."""
     inferred = settings().graph_base + "inferred"
     views = []
@@ -142,7 +161,7 @@ def groups_view(groups: list[Group], labels: dict[str, Label], nested: dict[str,
         rows = []
         for q in group.quads:
             other = q.object if group.direction == "out" else q.subject
-            rows.append((term_view(plain(other), labels, nested), term_view(plain(q.graph_name), labels)))
+            rows.append((term_view(plain(other), labels, nested, whole), term_view(plain(q.graph_name), labels)))
         predicate = term_view(Term("iri", group.predicate), labels)
         graphs = {graph.value for _, graph in rows}
         shared = rows[0][1] if len(graphs) == 1 and rows else None
@@ -156,13 +175,14 @@ def resource_view(description: Description) -> dict[str, Any]:
     for q in description.closure:
         nested.setdefault(str(q.subject.value), []).append((plain(q.predicate), plain(q.object)))
     labels = description.labels
-    outgoing = groups_view(description.outgoing, labels, nested)
-    incoming = groups_view(description.incoming, labels, nested)
+    whole = doc_path(description.iri) + ".ttl"
+    outgoing = groups_view(description.outgoing, labels, nested, whole)
+    incoming = groups_view(description.incoming, labels, nested, whole)
     label = labels.get(description.iri)
     types = [term_view(Term("iri", t), labels) for t in description.types]
     return {
         "iri": description.iri,
-        "label": label.text if label else description.iri,
+        "label": _cut(label.text if label else description.iri, SHOWN_LABEL),
         "label_lang": label.language if label else "",
         "types": types,
         "outgoing": [g for g in outgoing if g.predicate.value != RDF_TYPE or description.paged],
@@ -170,6 +190,10 @@ def resource_view(description: Description) -> dict[str, Any]:
         "wkt": description.wkt,
         "paged": description.paged,
     }
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def script_json(data: Any) -> str:

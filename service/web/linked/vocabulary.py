@@ -13,7 +13,9 @@ from flask.typing import ResponseReturnValue
 
 from ... import documents
 from ...describe import Term
-from ...formats import HTML, Format, split_extension
+from ...formats import BY_EXTENSION, HTML, Format, split_extension
+from ...jsonld import CONTEXT_PATH
+from ..http import validate
 from . import context
 from .respond import error, html_response, languages, negotiated, paging, prefixes, rdf_document, rdf_response, start
 from .views import resource_view, settings, term_view
@@ -60,6 +62,16 @@ def term(rest: str) -> ResponseReturnValue:
     return negotiated(response, release, path, fmt, query)
 
 
+@bp.get(CONTEXT_PATH)
+def jsonld_context() -> ResponseReturnValue:
+    """The JSON-LD context every JSON-LD document names: our prefixes and vocab/'s terms, one per release."""
+    _, release = start(BY_EXTENSION["jsonld"])
+    response = rdf_response(release.jsonld.document(), BY_EXTENSION["jsonld"])
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return validate(response, release.id, release.created)
+
+
 def _vocabulary(extension: Format | None) -> ResponseReturnValue:
     fmt, release = start(extension)
     s = settings()
@@ -67,7 +79,7 @@ def _vocabulary(extension: Format | None) -> ResponseReturnValue:
     if fmt is HTML:
         response = html_response("linked/vocabulary.html", **_vocabulary_view(release, quads))
     else:
-        response = rdf_response(documents.serialize(quads, fmt.extension, prefixes()), fmt)
+        response = rdf_response(documents.serialize(quads, fmt.extension, prefixes(), release.jsonld), fmt)
     response = negotiated(response, release, "/def/" + WHOLE, fmt, "")
     return response
 

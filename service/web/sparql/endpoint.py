@@ -193,4 +193,5 @@ def _editor() -> ResponseReturnValue:
     html = render_template("sparql/editor.html", config=config, examples=examples.load(settings), settings=settings)
     response = Response(html, mimetype=formats.HTML.media_type)
     response.vary.add("Accept")
+    response.headers["Content-Security-Policy"] = http.EDITOR_CONTENT_SECURITY_POLICY
     return response
