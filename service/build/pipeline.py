@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
+from ..catalog import CatalogueCheck
 from ..config import Settings
 from ..errors import BuildError, OpenbaarError
 from ..mapping.materialize import Options, materialize
@@ -30,7 +31,7 @@ from ..policy.summary import policy_summary
 from ..releases import MANIFEST, STORE_DIR, Release, build_lock, list_releases, new_release_id, prune, switch_live
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
-from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
+from .catalogue import check_release_catalogue, describe_release, manifest_entries, start_dumps, start_statistics
 from .prepare import Prepared, prepare
 
 #: Called with an event name and its data: "stage" (name), "rows" (dataset, rows), "tables" (list).
@@ -259,11 +260,18 @@ def _worker_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 
 
-def validate(settings: Settings, progress: Progress | None = None) -> tuple[list[dict[str, Any]], Path, int]:
-    """Check and map everything as a build would, publishing nothing: (tables, issues file, issue count)."""
+def validate(
+    settings: Settings, progress: Progress | None = None
+) -> tuple[list[dict[str, Any]], Path, int, CatalogueCheck]:
+    """Check and map everything as a build would, publishing nothing.
+
+    Returns the tables, the issues file, the issue count and the catalogue check (its official warnings).
+    """
     notify = progress or (lambda *a, **k: None)
     notify("stage", name="checking mappings, vocabulary and tables")
     prepared = prepare(settings)
+    notify("stage", name="checking the catalogue (DCAT-AP, DCAT-AP-NL)")
+    catalogue = check_release_catalogue(settings, prepared)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     report_path = settings.reports_dir / f"validate-{new_release_id()}-issues.jsonl"
     options = Options(
@@ -285,7 +293,7 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
             raise BuildError(str(exc), [str(exc)]) from None
     tables = [t.as_dict() for t in report.tables.values()]
     notify("tables", tables=tables)
-    return tables, report_path, report.total
+    return tables, report_path, report.total, catalogue
 
 
 def map_one(
