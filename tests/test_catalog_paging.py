@@ -7,7 +7,7 @@ import requests
 from rdflib import Graph, URIRef
 
 from service.catalog import check_catalogue
-from service.catalog.namespaces import DCAT, HYDRA, RDF
+from service.catalog.namespaces import DCAT, FOAF, HYDRA, RDF
 from service.catalog.official import conformance
 from service.config import Settings
 
@@ -55,6 +55,8 @@ def test_pages_link_next_and_last_and_cover_every_dataset(paged, built: Settings
         assert 1 <= len(page_datasets) <= 2
         for dataset in page_datasets:
             assert g.value(dataset, DCAT.distribution) is not None
+        for document in g.subjects(RDF.type, FOAF.Document):  # no other page's landing page
+            assert (None, None, document) in g, document
         seen += page_datasets
         pages += 1
         following = g.value(view, HYDRA.next)

@@ -211,7 +211,7 @@ LOCAL_AUTHORITY = PUBLISHER_TYPES.iri("LocalAuthority")
 SHA256 = URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 SPDX_ALGORITHM = URIRef("http://spdx.org/rdf/terms#algorithm")
 SPDX_CHECKSUM_ALGORITHM = URIRef("http://spdx.org/rdf/terms#ChecksumAlgorithm")
-#: Properties whose values are web pages (foaf:Document) and standards (dct:Standard) in DCAT-AP.
+#: Properties whose values DCAT-AP requires to be web pages (foaf:Document).
 DOCUMENT_PROPERTIES = (DCAT.landingPage, FOAF.homepage, FOAF.page)
 
 
@@ -239,7 +239,10 @@ TOOI_GEMEENTE = "https://identifier.overheid.nl/tooi/id/gemeente/"
 
 
 def add_type_triples(g: Graph) -> None:
-    """Type every code-list IRI the graph uses, so that ``sh:class`` range checks pass offline."""
+    """Type every code-list IRI, page, standard and agent the graph uses, so ``sh:class`` checks pass offline.
+
+    Also titles each concept scheme named and gives each licence its ADMS licence types.
+    """
     for licence in set(g.objects(None, DCTERMS.license)):
         for kind in licence_types(LICENCES.code_of(str(licence)) or ""):
             g.add((licence, DCTERMS.type, LICENCE_TYPES.iri(kind)))

@@ -21,7 +21,16 @@ FORMATS: dict[str, tuple[str, str]] = {
 BY_SHORT = {short: media for media, (_, short) in FORMATS.items()}
 
 #: From a dataset, the nodes that belong to it alone (left out with it on another page).
-OWNED = (DCAT.distribution, DCAT.contactPoint, DCT.rights, DCT.temporal, VOID.classPartition, VOID.propertyPartition)
+OWNED = (
+    DCAT.distribution,
+    DCAT.contactPoint,
+    DCAT.landingPage,
+    FOAF.page,
+    DCT.rights,
+    DCT.temporal,
+    VOID.classPartition,
+    VOID.propertyPartition,
+)
 
 
 @dataclass(frozen=True)

@@ -5,46 +5,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
-from service.catalog import CatalogContext, ReleaseFacts, check_catalogue, describe_catalog
-from service.catalog.facts import DumpFile
+from service.catalog import check_catalogue
 from service.catalog.namespaces import DCT, FOAF, RDF, SKOS, SPDX
 from service.catalog.official import OFFICIAL_DIR, conformance, official_shapes, shape_files
 from service.config import Settings
-from service.mapping.model import DatasetMapping
-from service.mapping.yarrrml import parse_mapping
-
-REPO = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def bundled(settings: Settings) -> list[DatasetMapping]:
-    return [
-        parse_mapping(path, project=REPO, id_base=settings.id_base, def_base=settings.def_base)
-        for path in sorted((REPO / "mappings").glob("*.yml"))
-    ]
-
-
-def catalogue(settings: Settings, mappings: list[DatasetMapping]) -> Graph:
-    """The catalogue as a build describes it, with one dump per format for every dataset."""
-    dumps = tuple(
-        DumpFile(f"{m.slug}.{fmt}.gz", m.slug, fmt, "", 1000, "ab" * 32)
-        for m in mappings
-        for fmt in ("nt", "nq", "ttl")
-    )
-    facts = ReleaseFacts(
-        release_id="r1",
-        created=NOW,
-        modified={m.slug: NOW for m in mappings},
-        issued={m.slug: NOW for m in mappings},
-        dumps=dumps,
-    )
-    return describe_catalog(CatalogContext(settings, mappings, facts))
+from tests.support.catalogues import REPO, bundled_mappings, described
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +23,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="module")
 def graph(settings: Settings) -> Graph:
-    return catalogue(settings, bundled(settings))
+    return described(settings, bundled_mappings(settings))
 
 
 def test_shipped_shapes_are_the_upstream_files_unchanged() -> None:
@@ -100,9 +69,9 @@ def test_a_share_alike_licence_of_any_version_validates(settings: Settings) -> N
     """CC BY-SA 3.0 NL (naamsvermelding_gelijkdelen30) is typed Attribution and ShareAlike; no violation."""
     mappings = [
         dataclasses.replace(m, metadata={**m.metadata, "license": "naamsvermelding_gelijkdelen30"})
-        for m in bundled(settings)[:1]
+        for m in bundled_mappings(settings)[:1]
     ]
-    g = catalogue(settings, mappings)
+    g = described(settings, mappings)
     licence = URIRef(
         "https://definities.geostandaarden.nl/dcat-ap-nl/id/waardelijst/licenties/naamsvermelding_gelijkdelen30"
     )
@@ -143,7 +112,7 @@ def test_the_spdx_https_pattern_is_the_only_rule_repaired() -> None:
 def test_a_publisher_that_is_not_a_tooi_organisation_is_refused() -> None:
     """The national catalogue knows Dutch government organisations by their TOOI IRI."""
     settings = Settings(project=REPO, publisher="https://example.org/organisaties/groningen")
-    problems = check_catalogue(catalogue(settings, bundled(settings)[:1])).problems
+    problems = check_catalogue(described(settings, bundled_mappings(settings)[:1])).problems
     assert any(p.startswith("<https://example.org/organisaties/groningen>: ") and "TOOI" in p for p in problems), (
         problems
     )
