@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,8 @@ def test_validate_publishes_nothing(tmp_path: Path) -> None:
     result = openbaar("validate", project=project, home=tmp_path / "var")
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stderr
+    counted = re.search(r"catalogue: 0 violations, (\d+) warning", result.stderr)
+    assert counted is not None and int(counted.group(1)) > 0, result.stderr
     assert not (tmp_path / "var" / "live").exists()
 
 

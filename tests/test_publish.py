@@ -43,6 +43,7 @@ def test_first_delivery_creates_every_dataset_then_nothing_changes(built: Settin
     stored = fake.fake.by_identifier(f"{built.public_base}/id/dataset/bomen")
     assert stored is not None and stored.status == "PUBLISHED"
     assert stored.dataset["dctTitle"] == ["Bomen"]
+    assert stored.dataset["foafPage"] == [f"{built.public_base}/catalog/bomen"]  # its documentation page
     assert any(d.get("dcatDownloadUrl", "").endswith("/dumps/bomen.nt.gz") for d in stored.dataset["dcatDistribution"])
     again = publish(built, client(fake))
     assert [o.action for o in again] == ["unchanged"] * DATASETS

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store as stores
+from ..catalog import CatalogueCheck
 from ..config import Settings, child_environment
 from ..errors import BuildError, OpenbaarError, ReleaseError
 from ..integrity import FILES_KEY, file_digests
@@ -43,7 +44,7 @@ from ..releases import (
 )
 from ..search import INDEX_FILE, add_resources, write_index
 from .background import Background
-from .catalogue import describe_release, manifest_entries, start_dumps, start_statistics
+from .catalogue import check_release_catalogue, describe_release, manifest_entries, start_dumps, start_statistics
 from .checksums import mapping_entry, source_entry
 from .guards import GUARDS
 from .prepare import Prepared, prepare
@@ -276,11 +277,18 @@ def _release_fifo_reader(fifo: Path) -> None:
         time.sleep(0.05)
 
 
-def validate(settings: Settings, progress: Progress | None = None) -> tuple[list[dict[str, Any]], Path, int]:
-    """Check and map everything as a build would, publishing nothing: (tables, issues file, issue count)."""
+def validate(
+    settings: Settings, progress: Progress | None = None
+) -> tuple[list[dict[str, Any]], Path, int, CatalogueCheck]:
+    """Check and map everything as a build would, publishing nothing.
+
+    Returns the tables, the issues file, the issue count and the catalogue check (its official warnings).
+    """
     notify = progress or (lambda *a, **k: None)
     notify("stage", name="checking mappings, vocabulary and tables")
     prepared = prepare(settings)
+    notify("stage", name="checking the catalogue (DCAT-AP, DCAT-AP-NL)")
+    catalogue = check_release_catalogue(settings, prepared)
     for warning in prepared.warnings:
         notify("warning", text=warning)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
@@ -308,7 +316,7 @@ def validate(settings: Settings, progress: Progress | None = None) -> tuple[list
             raise BuildError(str(exc), [str(exc)]) from None
     tables = [t.as_dict() for t in report.tables.values()]
     notify("tables", tables=tables)
-    return tables, report_path, report.total
+    return tables, report_path, report.total, catalogue
 
 
 def map_one(

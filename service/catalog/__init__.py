@@ -13,7 +13,7 @@ from .context import CatalogContext
 from .facts import DUMP_FORMATS, FULL_DUMP, DumpFile, GraphStats, ReleaseFacts
 from .namespaces import new_graph
 from .profiles import DcatApNl30Profile, Profile
-from .shacl import MetadataError, check_metadata, readable_violations
+from .shacl import CatalogueCheck, MetadataError, check_catalogue, check_metadata, readable_violations
 from .void import VoidProfile
 
 DEFAULT_PROFILES: tuple[type[Profile], ...] = (DcatApNl30Profile, VoidProfile)
@@ -23,10 +23,12 @@ __all__ = [
     "DUMP_FORMATS",
     "FULL_DUMP",
     "CatalogContext",
+    "CatalogueCheck",
     "DumpFile",
     "GraphStats",
     "MetadataError",
     "ReleaseFacts",
+    "check_catalogue",
     "check_metadata",
     "describe_catalog",
     "readable_violations",

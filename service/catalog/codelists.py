@@ -181,24 +181,88 @@ LICENCES = CodeList(
     _licences(),
 )
 
-ALL = (THEMES, ACCESS_RIGHTS, FREQUENCIES, LANGUAGES, FILE_TYPES, MEDIA_TYPES, LICENCES)
+PUBLISHER_TYPES = CodeList(
+    "ADMS publisher type",
+    "http://purl.org/adms/publishertype/",
+    "http://purl.org/adms/publishertype/1.0",
+    SKOS.Concept,
+    {"LocalAuthority": ("Lokale overheid", "Local authority")},
+)
+
+LICENCE_TYPES = CodeList(
+    "ADMS licence type",
+    "http://purl.org/adms/licencetype/",
+    "http://purl.org/adms/licencetype/1.0",
+    SKOS.Concept,
+    {
+        "PublicDomain": ("Publiek domein", "Public domain"),
+        "Attribution": ("Naamsvermelding", "Attribution"),
+        "ViralEffect-ShareAlike": ("Gelijk delen", "Share-alike"),
+        "NonCommercialUseOnly": ("Alleen niet-commercieel gebruik", "Non-commercial use only"),
+        "NoDerivativeWork": ("Geen afgeleide werken", "No derivative work"),
+    },
+)
+
+ALL = (THEMES, ACCESS_RIGHTS, FREQUENCIES, LANGUAGES, FILE_TYPES, MEDIA_TYPES, LICENCES, PUBLISHER_TYPES, LICENCE_TYPES)
 
 #: Publisher type of a municipality (ADMS publisher type).
-LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+LOCAL_AUTHORITY = PUBLISHER_TYPES.iri("LocalAuthority")
+#: The checksum algorithm of every dump (an individual of spdx:ChecksumAlgorithm).
+SHA256 = URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+SPDX_ALGORITHM = URIRef("http://spdx.org/rdf/terms#algorithm")
+SPDX_CHECKSUM_ALGORITHM = URIRef("http://spdx.org/rdf/terms#ChecksumAlgorithm")
+#: Properties whose values DCAT-AP requires to be web pages (foaf:Document).
+DOCUMENT_PROPERTIES = (DCAT.landingPage, FOAF.homepage, FOAF.page)
+
+
+def licence_types(code: str) -> list[str]:
+    """The ADMS licence types of a Geonovum licence code: what a reuser must do or may not do.
+
+    ``niet_open`` has none: no ADMS type says "not an open licence".
+    """
+    if code in ("cc0", "public_domain_mark"):
+        return ["PublicDomain"]
+    if not code.startswith("naamsvermelding"):
+        return []
+    kinds = ["Attribution"]
+    if "gelijk" in code:
+        kinds.append("ViralEffect-ShareAlike")
+    if "niet_commercieel" in code:
+        kinds.append("NonCommercialUseOnly")
+    if "geen_afgeleide" in code:
+        kinds.append("NoDerivativeWork")
+    return kinds
+
+
 #: TOOI municipalities, referred to by their short code in a mapping's ``spatial:``.
 TOOI_GEMEENTE = "https://identifier.overheid.nl/tooi/id/gemeente/"
 
 
 def add_type_triples(g: Graph) -> None:
-    """Type every code-list IRI the graph uses, so that ``sh:class`` range checks pass offline."""
+    """Type every code-list IRI, page, standard and agent the graph uses, so ``sh:class`` checks pass offline.
+
+    Also titles each concept scheme named and gives each licence its ADMS licence types.
+    """
+    for licence in set(g.objects(None, DCTERMS.license)):
+        for kind in licence_types(LICENCES.code_of(str(licence)) or ""):
+            g.add((licence, DCTERMS.type, LICENCE_TYPES.iri(kind)))
     used = {o for o in g.objects() if isinstance(o, URIRef)}
     for iri in used:
         for codes in ALL:
             if str(iri).startswith(codes.base):
                 codes.describe(g, iri)
-    for scheme in {URIRef(c.scheme) for c in ALL}:
+    for codes in ALL:
+        scheme = URIRef(codes.scheme)
         if (None, SKOS.inScheme, scheme) in g:
             g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCTERMS.title, Literal(codes.name, lang="en")))
+    for page in {o for p in DOCUMENT_PROPERTIES for o in g.objects(None, p)}:
+        g.add((page, RDF.type, FOAF.Document))
+    for standard in set(g.objects(None, DCTERMS.conformsTo)):
+        g.add((standard, RDF.type, DCTERMS.Standard))
+    for algorithm in set(g.objects(None, SPDX_ALGORITHM)):
+        if algorithm == SHA256:
+            g.add((algorithm, RDF.type, SPDX_CHECKSUM_ALGORITHM))
     for agent in g.objects(None, DCTERMS.publisher):
         g.add((agent, RDF.type, FOAF.Agent))
     for location in g.objects(None, DCTERMS.spatial):

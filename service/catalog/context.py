@@ -8,7 +8,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from ..config import Settings
-from ..mapping.model import DatasetMapping
+from ..mapping.model import DatasetMapping, Template, TermMap
 from ..policy.rights import Rights, dataset_rights
 from .codelists import ACCESS_RIGHTS
 from .facts import ReleaseFacts
@@ -48,6 +48,24 @@ class CatalogContext:
     def release_void(self) -> URIRef:
         """The VoID description of the whole release (all dataset graphs)."""
         return URIRef(f"{self.base}/id/void/openbaar")
+
+    @property
+    def vocabulary(self) -> URIRef:
+        """The project's own vocabulary (vocab/, served under /def/), a standard its datasets conform to."""
+        return URIRef(self.settings.def_base)
+
+    def uses_vocabulary(self, mapping: DatasetMapping) -> bool:
+        """Whether the mapping writes a property or a constant class IRI of our vocabulary."""
+        base = self.settings.def_base
+        for tm in mapping.triples_maps:
+            for pom in tm.predicate_objects:
+                if any(p.startswith(base) for p in pom.predicates):
+                    return True
+                for o in pom.objects:
+                    constant = isinstance(o, TermMap) and isinstance(o.value, Template) and o.value.is_constant
+                    if constant and o.value.constant.startswith(base):  # type: ignore[union-attr]
+                        return True
+        return False
 
     def dataset(self, slug: str) -> URIRef:
         return URIRef(f"{self.base}/id/dataset/{slug}")

@@ -20,6 +20,7 @@ from .codelists import (
     LICENCES,
     LOCAL_AUTHORITY,
     MEDIA_TYPES,
+    SHA256,
     THEMES,
     TOOI_GEMEENTE,
     CodeList,
@@ -32,7 +33,11 @@ from .namespaces import DCAT, DCT, FOAF, RDF, RDFS, SPDX, VCARD, XSD
 #: The profile the catalogue records conform to.
 DCAT_AP_NL_30 = URIRef("https://docs.geostandaarden.nl/dcat/dcat-ap-nl30/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-SHA256 = SPDX.checksumAlgorithm_sha256
+#: Titles of the standards we state conformance to (dct:Standard needs nothing more; people need a name).
+STANDARD_TITLES = {
+    DCAT_AP_NL_30: ("DCAT-AP-NL 3.0", "DCAT-AP-NL 3.0"),
+    SPARQL_PROTOCOL: ("SPARQL 1.1-protocol", "SPARQL 1.1 Protocol"),
+}
 #: The rights statement of a distribution whose dataset withholds nothing.
 OPEN_STATEMENT = {
     "nl": "Volledig openbaar: niets achtergehouden op grond van de Woo; hergebruik onder de vermelde licentie.",
@@ -96,6 +101,7 @@ class DcatApNl30Profile(Profile):
         g.add((catalog, DCT.creator, agent))
         g.add((catalog, DCAT.contactPoint, contact))
         g.add((catalog, FOAF.homepage, URIRef(ctx.base + "/")))
+        g.add((catalog, DCT.license, LICENCES.iri("cc0")))  # the metadata, as the data service's
         g.add((catalog, DCT.language, LANGUAGES.iri("NLD")))
         g.add((catalog, DCT.language, LANGUAGES.iri("ENG")))
         g.add((catalog, DCAT.themeTaxonomy, URIRef("http://publications.europa.eu/resource/authority/data-theme")))
@@ -119,6 +125,9 @@ class DcatApNl30Profile(Profile):
         g.add((dataset, DCT.creator, ctx.publisher))
         g.add((dataset, DCT.language, LANGUAGES.iri("NLD")))
         g.add((dataset, DCAT.landingPage, ctx.landing_page(slug)))
+        g.add((dataset, FOAF.page, ctx.landing_page(slug)))  # its documentation: the same page
+        for standard in self._standards(g, ctx, mapping):
+            g.add((dataset, DCT.conformsTo, standard))
         rights = ctx.rights(mapping)
         g.add((dataset, DCT.accessRights, URIRef(rights.access_iri)))
         if rights.statement:
@@ -201,6 +210,7 @@ class DcatApNl30Profile(Profile):
         g.add((dist, DCAT.accessService, ctx.service))
         g.add((dist, DCAT.mediaType, MEDIA_TYPES.iri("application/sparql-results+json")))
         g.add((dist, DCT.format, FILE_TYPES.iri("SPARQLQ")))
+        g.add((dist, DCT.conformsTo, self._standard(g, SPARQL_PROTOCOL)))
         self._distribution_common(g, ctx, dist, mapping)
 
     def _dump_distribution(self, g: Graph, ctx: CatalogContext, mapping: DatasetMapping, dump: DumpFile) -> None:
@@ -211,6 +221,9 @@ class DcatApNl30Profile(Profile):
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCT.title, Literal(f"Volledige download ({fmt.label}, gzip)", lang="nl")))
         g.add((dist, DCT.title, Literal(f"Full download ({fmt.label}, gzip)", lang="en")))
+        graph = ctx.graph(mapping.slug)
+        g.add((dist, DCT.description, Literal(f"De hele graaf <{graph}> als {fmt.label}, gzip.", lang="nl")))
+        g.add((dist, DCT.description, Literal(f"The whole graph <{graph}> as {fmt.label}, gzipped.", lang="en")))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.mediaType, MEDIA_TYPES.iri(fmt.media_type)))
@@ -231,9 +244,26 @@ class DcatApNl30Profile(Profile):
         if licence is not None:
             g.add((dist, DCT.license, licence))
         g.add((dist, DCT.language, LANGUAGES.iri("NLD")))
+        for standard in self._standards(g, ctx, mapping):
+            g.add((dist, DCT.conformsTo, standard))
         # dct:rights is a statement in words (Data Governance Act), never an EU access-right code.
         statement = ctx.rights(mapping).statement
         g.add((dist, DCT.rights, self._rights_statement(g, ctx, mapping.slug if statement else "openbaar", statement)))
+
+    def _standard(self, g: Graph, standard: URIRef, title: tuple[str, str] | None = None) -> URIRef:
+        """A dct:Standard with its title in Dutch and English."""
+        nl, en = title or STANDARD_TITLES[standard]
+        g.add((standard, RDF.type, DCT.Standard))
+        g.add((standard, DCT.title, Literal(nl, lang="nl")))
+        g.add((standard, DCT.title, Literal(en, lang="en")))
+        return standard
+
+    def _standards(self, g: Graph, ctx: CatalogContext, mapping: DatasetMapping) -> list[URIRef]:
+        """What a dataset's data conforms to: our vocabulary, when its mapping uses it."""
+        if not ctx.uses_vocabulary(mapping):
+            return []
+        name = ctx.settings.publisher_name
+        return [self._standard(g, ctx.vocabulary, (f"Vocabulaire van de {name}", f"Vocabulary of the {name}"))]
 
     def _rights_statement(self, g: Graph, ctx: CatalogContext, name: str, text: dict[str, str]) -> URIRef:
         """A dct:RightsStatement under /id/rechten/: what is withheld and why, or that nothing is."""
@@ -255,7 +285,7 @@ class DcatApNl30Profile(Profile):
         g.add((service, DCAT.endpointURL, ctx.endpoint))
         # GET /sparql without a query answers the SPARQL service description.
         g.add((service, DCAT.endpointDescription, ctx.endpoint))
-        g.add((service, DCT.conformsTo, SPARQL_PROTOCOL))
+        g.add((service, DCT.conformsTo, self._standard(g, SPARQL_PROTOCOL)))
         g.add((service, DCT.publisher, ctx.publisher))
         g.add((service, DCT.creator, ctx.publisher))
         g.add((service, DCAT.contactPoint, ctx.catalog_contact))
@@ -274,7 +304,7 @@ class DcatApNl30Profile(Profile):
         g.add((ctx.catalog, DCAT.record, record))
         g.add((record, RDF.type, DCAT.CatalogRecord))
         g.add((record, FOAF.primaryTopic, ctx.dataset(slug)))
-        g.add((record, DCT.conformsTo, DCAT_AP_NL_30))
+        g.add((record, DCT.conformsTo, self._standard(g, DCAT_AP_NL_30)))
         g.add((record, DCT.language, LANGUAGES.iri("NLD")))
         g.add((record, DCT.language, LANGUAGES.iri("ENG")))
         when = ctx.facts.modified.get(slug) or ctx.facts.created

@@ -12,7 +12,16 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .namespaces import DCAT, DCT, FOAF, HYDRA, RDF, SPDX, VOID, XSD, new_graph
 
 #: From a dataset, the nodes that belong to it alone (left out with it on another page).
-OWNED = (DCAT.distribution, DCAT.contactPoint, DCT.rights, DCT.temporal, VOID.classPartition, VOID.propertyPartition)
+OWNED = (
+    DCAT.distribution,
+    DCAT.contactPoint,
+    DCAT.landingPage,
+    FOAF.page,
+    DCT.rights,
+    DCT.temporal,
+    VOID.classPartition,
+    VOID.propertyPartition,
+)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Validation against the project's DCAT-AP-NL 3.0 shapes, with violations people can act on.
 
-The build validates the whole catalogue; ``check_metadata`` validates one mapping's metadata early
-and names the mapping file and the ``dataset:`` key of every violation.
+The build validates the whole catalogue with these and the official profiles (``official``);
+``check_metadata`` validates one mapping's metadata early and names the mapping file and the
+``dataset:`` key of every violation.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -67,17 +69,44 @@ def violations(data: Graph) -> list[tuple[URIRef, URIRef | None, str, object]]:
     return [found[k] for k in sorted(found)]
 
 
-def readable_violations(data: Graph) -> list[str]:
-    """One line per violation: the node, the property, what is wrong and the offending value."""
+@dataclass(frozen=True)
+class CatalogueCheck:
+    """A catalogue's violations (one line each, our shapes first) and its count of official warnings."""
+
+    problems: list[str]
+    warnings: int
+
+
+def check_catalogue(data: Graph, official: bool = True) -> CatalogueCheck:
+    """Our shapes, then (unless ``official`` is false) DCAT-AP 3.0.1 and DCAT-AP-NL 3.0.0 and 3.0.1.
+
+    A line names the node and property in our prefixes, and for an official rule the profiles that
+    report it; warnings (recommended properties) count once per node and property.
+    """
     from .namespaces import new_graph
+    from .official import conformance
 
     names = new_graph()  # our prefixes, whatever the data graph binds
-    lines = []
-    for focus, path, message, value in violations(data):
+
+    def line(focus: object, path: object, message: str, value: object) -> str:
         where = _short(names, focus) + (f" {_short(names, path)}" if path is not None else "")
         shown = f" (value: {_short(names, value)})" if value is not None and value != focus else ""
-        lines.append(f"{where}: {message}{shown}")
-    return lines
+        return f"{where}: {message}{shown}"
+
+    lines = [line(*v) for v in violations(data)]
+    if not official:
+        return CatalogueCheck(lines, 0)
+    found = conformance(data)
+    for findings in found.violations.values():
+        first = findings[0]
+        profiles = ", ".join(dict.fromkeys(f.profile for f in findings))
+        lines.append(f"{line(first.focus, first.path, first.message, first.value)} [{profiles}]")
+    return CatalogueCheck(lines, len(found.warnings))
+
+
+def readable_violations(data: Graph, official: bool = True) -> list[str]:
+    """One line per violation: the node, the property, what is wrong and the offending value."""
+    return check_catalogue(data, official).problems
 
 
 def check_metadata(mapping: DatasetMapping, settings: Settings | None = None) -> None:

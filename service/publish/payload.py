@@ -81,6 +81,7 @@ def dataset_payload(g: Graph, dataset: Any) -> dict[str, Any]:
         "dcatKeyword": sorted(str(k) for k in g.objects(dataset, DCAT.keyword) if getattr(k, "language", None) == "nl"),
         "dctLanguage": _iris(g, dataset, DCT.language),
         "dcatLandingPage": _iris(g, dataset, DCAT.landingPage),
+        "foafPage": _iris(g, dataset, FOAF.page),
         "dctSpatial": [{"dctLocation": iri} for iri in _iris(g, dataset, DCT.spatial)],
     }
     if (frequency := g.value(dataset, DCT.accrualPeriodicity)) is not None:
