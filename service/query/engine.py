@@ -44,6 +44,10 @@ class QueryService:
             path = None
         self.pool.warm(path)
 
+    def isolation(self) -> str:
+        """How the query processes are cut off from the network (``none`` when they could not be)."""
+        return self.pool.isolation()
+
     @property
     def endpoint(self) -> str:
         """The endpoint's public URL: relative IRIs in queries resolve against it."""

@@ -83,6 +83,10 @@ class RemoteQueryService:
     def warm(self) -> None:
         """Nothing to start: the engine runs on its own."""
 
+    def isolation(self) -> str:
+        """No query process here: the remote engine evaluates, after the parse check refused SERVICE."""
+        return "remote"
+
     def execute(self, request: QueryRequest, release: Any) -> Outcome:
         key = (request.digest(), request.bindings_media, request.graph_media)
         hit = self.cache.get(release.id, key)

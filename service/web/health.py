@@ -23,6 +23,7 @@ def readyz() -> ResponseReturnValue:
     except NoRelease as exc:
         return jsonify(status="unavailable", reason=str(exc)), 503
     queries = current_app.extensions.get("openbaar.queries")
-    isolation = queries.pool.isolation() if queries is not None else "unknown"
+    isolation = queries.isolation() if queries is not None else "unknown"
     # 'none': SPARQL query processes can reach the network; only the query parse check refuses SERVICE.
+    # 'remote': a remote engine evaluates; the parse check refuses SERVICE before anything is forwarded.
     return jsonify(status="ready", release=release_id, query_isolation=isolation)
