@@ -22,7 +22,8 @@ from rdflib import RDF, Namespace
 
 from service import store as stores
 from service.config import Settings
-from service.releases import MANIFEST, STORE_DIR, new_release_id, switch_live
+from service.integrity import FILES_KEY, file_digests
+from service.releases import MANIFEST, STORE_DIR, new_release_id, seal, switch_live
 
 from .conftest import REPO, Served, serve, stop
 
@@ -70,7 +71,7 @@ def load(target: ox.Store, data: tuple[Path, ...], graph: ox.NamedNode | ox.Defa
 
 
 class Releases:
-    """One release per data set, made the way a build leaves one: a store folder and a manifest."""
+    """One release per data set, made the way a build leaves one: store, manifest with its files' digests, sealed."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -88,7 +89,9 @@ class Releases:
             del store
             created = datetime.now(UTC).replace(microsecond=0).isoformat()
             manifest = {"id": release_id, "created": created, "graphs": counts, "datasets": {}}
+            manifest[FILES_KEY] = file_digests(folder, MANIFEST)
             (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            seal(folder)
             self.made[data] = release_id
         switch_live(self.settings, self.made[data])
 

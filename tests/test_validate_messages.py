@@ -89,7 +89,7 @@ policy:
 def test_the_summary_shows_rejected_rows_and_warnings_apart(tmp_path: Path) -> None:
     project = new_project(tmp_path / "p")
     rows = [[str(i), f"Boom {i}", str(i)] for i in range(1, 100)]
-    rows += [["", "Zonder nummer", "3"], ["41", "Hol", "veel"], ["42", "Hoog", "hoog"], ["43", "Laag", "laag"]]
+    rows += [["", "Zonder nummer", "3"], ["141", "Hol", "veel"], ["142", "Hoog", "hoog"], ["143", "Laag", "laag"]]
     write_table(project, "bomen", ["ID", "NAAM", "STAMDIAMETER"], rows)
     po = "      - [def:naam, $(NAAM), nl~lang]\n      - [def:stamdiameter, $(STAMDIAMETER), xsd:integer]\n"
     write_mapping(project, "bomen", mapping(po))
