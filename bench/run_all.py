@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "sparql": ("bench_sparql.py", ["--rows", "20000", "--points", "1500"]),
     "doc": ("bench_doc.py", ["--rows", "20000", "--requests", "2000"]),
     "servers": ("bench_servers.py", ["--rows", "20000", "--requests", "2000"]),
+    "point-parts": ("bench_point_parts.py", ["--rows", "20000", "--queries", "1000"]),
     "build": ("bench_build.py", ["--rows", "100000"]),
     "catalogue": ("bench_catalogue.py", ["--datasets", "7", "50", "--repeat", "1"]),
 }
