@@ -68,7 +68,7 @@ def run(name: str, full: bool, extra: list[str]) -> tuple[str, int]:
     """Run one benchmark, echoing its output; returns (output, exit code)."""
     script, small = BENCHMARKS[name]
     command = [sys.executable, str(HERE / script), *([] if full else small), *extra]
-    print(f"\n== {name}: {' '.join(command[1:])}", flush=True)
+    print(f"\n== {name}: {' '.join(['bench/' + script, *command[2:]])}", flush=True)
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     assert proc.stdout is not None
