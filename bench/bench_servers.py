@@ -119,9 +119,9 @@ def main() -> None:
             report(f"{name}  {what}", *figures)
     print()
     for name, (healthz, doc, points) in results.items():
-        print(f"{name}: /healthz vs oxigraph DESCRIBE {ratio(healthz[0], ox_doc[0])} (what the stack allows)")
-        print(f"{name}: /doc warm vs oxigraph DESCRIBE {ratio(doc[0], ox_doc[0])}  (target >= 0.7x)")
-        print(f"{name}: point queries vs oxigraph {ratio(points[0], ox_points[0])}  (target >= 0.7x)")
+        print(f"/healthz under {name} vs oxigraph DESCRIBE  {ratio(healthz[0], ox_doc[0])}  (what the stack allows)")
+        print(f"/doc warm under {name} vs oxigraph DESCRIBE  {ratio(doc[0], ox_doc[0])}  (target >= 0.7x)")
+        print(f"point queries under {name} vs oxigraph  {ratio(points[0], ox_points[0])}  (target >= 0.7x)")
     if not args.reuse:
         shutil.rmtree(work, ignore_errors=True)
 
