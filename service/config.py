@@ -71,6 +71,9 @@ class Settings:
     aanlever_api_key: str = field(default="", repr=False)
     #: Answer plain /doc/….ttl (and the other RDF formats) in a thin WSGI front before Flask; 0 turns it off.
     doc_front: bool = True
+    #: Bytes of rendered documents the front keeps per release, shared by the server's processes (a file under
+    #: the home's cache/documents/, since a release never changes); 0 renders every request.
+    doc_cache_bytes: int = 512 * 1024 * 1024
     #: Where the live release is named: empty for this home's own ``live`` link (one machine), or the path of a
     #: pointer file on shared storage, or an http(s) URL serving it (polled with ETag), for replicas.
     live_source: str = ""

@@ -153,3 +153,31 @@ def test_the_front_counts_what_it_answers_and_what_it_hands_to_flask(server: Ser
     assert fetch(server, "/doc/boom/bestaat-niet.ttl")[0] == 404  # unknown: Flask's
     after = {o: metric(server.url, "openbaar_doc_front", outcome=o) for o in before}
     assert {o: after[o] - before[o] for o in before} == {"answered": 3, "handed_on": 2, "failed": 0}
+
+
+def test_a_document_is_rendered_once_per_release_then_served_from_the_shared_cache(
+    built: Settings, server: Served, flask_only: Served
+) -> None:
+    """Releases never change: the second request for a document (to any worker) is a cache hit with the same
+    bytes and headers as Flask's rendering, and the cache lives outside the release (which stays sealed)."""
+    import sqlite3
+
+    from service.releases import live_release
+    from tests.support.metrics import metric
+
+    release = live_release(built)
+    assert release is not None
+    files = sorted((built.home / "cache" / "documents").glob(f"{release.id}.sqlite"))
+    path = "/doc/boom/100013.ttl"
+    before = {o: metric(server.url, "openbaar_doc_cache", outcome=o) for o in ("hit", "miss")}
+    for _ in range(4):  # two workers: by the fourth request both have read it from the shared file
+        assert same(server, flask_only, path)["etag"]
+        assert same(server, flask_only, path, Accept_Encoding="gzip")["content-encoding"] == "gzip"
+    after = {o: metric(server.url, "openbaar_doc_cache", outcome=o) for o in before}
+    assert (after["miss"] - before["miss"], after["hit"] - before["hit"]) == (1, 7), (before, after)
+    files = sorted((built.home / "cache" / "documents").glob(f"{release.id}.sqlite"))
+    assert len(files) == 1 and not any(release.path.rglob("*.sqlite-wal"))
+    db = sqlite3.connect(f"file:{files[0]}?mode=ro", uri=True)
+    (body,) = db.execute("SELECT body FROM document WHERE key = ?", (f"{built.public_base} {path} {path}",)).fetchone()
+    db.close()
+    assert body == fetch(flask_only, path)[2]

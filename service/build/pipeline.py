@@ -106,15 +106,18 @@ def _build(settings: Settings, notify: Progress) -> BuildResult:
         timings["map_and_load"] = time.perf_counter() - t
         notify("stage", name="checking the new store")
         t = time.perf_counter()
+        # The compaction starts at once; the check's full scan, then the VoID statistics and the search and
+        # sitemap index (service/search.py) read the store meanwhile. A failed check waits for it (jobs).
+        compaction = Background("optimize", stores.finish, store)
+        jobs.append(compaction)
         graphs = _check(store, prepared, settings, tables)
         timings["check"] = time.perf_counter() - t
-        # Both overlap the compaction: VoID statistics, and the search and sitemap index (service/search.py).
         statistics = start_statistics(store, prepared, settings, graphs)
         index = Background("index", write_index, store, staging / INDEX_FILE, settings.id_base)
         jobs += [statistics, index]
         t = time.perf_counter()
-        stores.finish(store)
-        timings["optimize"] = time.perf_counter() - t
+        compaction.result()
+        timings["optimize"] = time.perf_counter() - t  # beyond the check
         facts, catalog_triples = describe_release(
             store, prepared, settings, staging, release_id, graphs, timings, stream, statistics
         )

@@ -266,7 +266,10 @@ class Scanner:
         if not rows or not possible_kinds(_SEPARATOR.join(itertools.chain.from_iterable(rows))):
             return
         for i, column in enumerate(columns):
-            values = [r[i] for r in rows]
+            cells = [r[i] for r in rows]
+            # Each distinct value is searched and checked once (codes, names and years repeat down a column);
+            # a hit then counts for every row holding it.
+            values = list(dict.fromkeys(cells))
             # A separator before every cell, the first included: a search may start at a cell's beginning.
             text = _SEPARATOR + _SEPARATOR.join(values)
             kinds = possible_kinds(text)
@@ -277,19 +280,21 @@ class Scanner:
                 if kind not in kinds or self._allowed(kind, column):
                     continue
                 checked = seen.setdefault(kind, set())
+                found: list[int] = []
                 for match in pattern.finditer(text):
                     if starts is None:
                         starts = list(itertools.accumulate((len(v) + 1 for v in values[:-1]), initial=1))
-                    row = bisect.bisect_right(starts, match.end() - 1) - 1
-                    if row in checked:
+                    k = bisect.bisect_right(starts, match.end() - 1) - 1
+                    if k in checked:
                         continue
-                    checked.add(row)
-                    if _CHECKS[kind](values[row]) or (
-                        normalise is not None and _published_hit(kind, values[row], normalise)
-                    ):
-                        self.total += 1
-                        if len(self.hits) < self.keep:
-                            self.hits.append(Hit(self.dataset, self.file, numbers[row], column, kind))
+                    checked.add(k)
+                    value = values[k]
+                    if _CHECKS[kind](value) or (normalise is not None and _published_hit(kind, value, normalise)):
+                        found += [k] if len(values) == len(cells) else [r for r, v in enumerate(cells) if v == value]
+                for row in sorted(found):  # in row order, as the rows were read
+                    self.total += 1
+                    if len(self.hits) < self.keep:
+                        self.hits.append(Hit(self.dataset, self.file, numbers[row], column, kind))
 
 
 class PersonalDataFound(OpenbaarError):

@@ -51,6 +51,11 @@ DOC_FRONT = Counter(
     "handed_on (to Flask: HTML, ?format=, paging, 404, …) or failed (an error in the front; Flask answered).",
     ["outcome"],
 )
+DOC_CACHE = Counter(
+    "openbaar_doc_cache",
+    "Documents the WSGI front looked up in its release's document cache, by outcome: hit or miss (rendered).",
+    ["outcome"],
+)
 EVALUATIONS = Counter(
     "openbaar_sparql_evaluations",
     "SPARQL queries evaluated (not from the cache), all in query processes (where=process).",
@@ -122,7 +127,18 @@ def _registry(live: Live) -> CollectorRegistry:
         MultiProcessCollector(registry)
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY, QUERIES, CACHE, TRUNCATED, TIMEOUTS, EVALUATIONS, DOC_FRONT, RUNNING):
+        for collector in (
+            REQUESTS,
+            LATENCY,
+            QUERIES,
+            CACHE,
+            TRUNCATED,
+            TIMEOUTS,
+            EVALUATIONS,
+            DOC_FRONT,
+            DOC_CACHE,
+            RUNNING,
+        ):
             registry.register(collector)
     registry.register(_LiveReleaseCollector(live))
     return registry

@@ -150,3 +150,27 @@ def test_the_prefilter_keeps_the_shortest_matches(text: str, kind: str) -> None:
 
 def test_the_prefilter_rules_out_plain_columns() -> None:
     assert possible_kinds("243908,454\x00587847,078\x00Tilia × europaea\x009-12 m\x00BU00141101") == frozenset()
+
+
+def test_a_value_repeated_down_a_column_is_a_hit_on_every_row_holding_it_in_row_order() -> None:
+    """Each distinct value is checked once per chunk: every row holding a hit is still counted and named."""
+    scanner = Scanner("proef", "f.csv", [], keep=4)
+    rows = [("111222333",), ("Plataan",), ("123456782",), ("111222333",), ("Plataan",), ("123456782",)]
+    scanner.scan(["code"], rows, [10, 11, 12, 13, 14, 15])
+    assert [(h.row, h.kind) for h in scanner.hits] == [(10, "bsn"), (12, "bsn"), (13, "bsn"), (15, "bsn")]
+    assert scanner.total == 4
+
+
+_POOL = ["111222333", "123456782", "Plataan", "06-12345678", "NL91ABNA0417164300", "jan@example.org", "9711 AB", "12"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_POOL), st.sampled_from(_POOL)), min_size=1, max_size=30))
+def test_scanning_a_chunk_finds_what_scanning_each_row_alone_finds(rows: list[tuple[str, str]]) -> None:
+    """Checking each distinct value once gives the same hits (and count) as checking every cell."""
+    chunk = Scanner("proef", "f.csv", [], keep=1000)
+    chunk.scan(["a", "b"], rows, list(range(len(rows))))
+    alone = Scanner("proef", "f.csv", [], keep=1000)
+    for number, row in enumerate(rows):
+        alone.scan(["a", "b"], [row], [number])
+    assert sorted(chunk.hits, key=repr) == sorted(alone.hits, key=repr) and chunk.total == alone.total

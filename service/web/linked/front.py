@@ -11,6 +11,7 @@ Range and If-Match requests, paths Flask would redirect, unknown resources (404)
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -23,8 +24,9 @@ from ...config import Settings
 from ...formats import HTML, split_extension
 from ...live import NoRelease
 from .. import http
-from ..metrics import DOC_FRONT, LATENCY, REQUESTS
+from ..metrics import DOC_CACHE, DOC_FRONT, LATENCY, REQUESTS
 from . import context
+from .doccache import Cached, DocumentCache, cache_dir
 from .document import DOC_RULE, find, raw_uri_of
 from .respond import alternates, rdf_body, variant_url
 
@@ -50,6 +52,9 @@ class DocumentFront:
         self._answered = DOC_FRONT.labels("answered")
         self._handed_on = DOC_FRONT.labels("handed_on")
         self._failed = DOC_FRONT.labels("failed")
+        self._hit, self._miss = DOC_CACHE.labels("hit"), DOC_CACHE.labels("miss")
+        self._lock = threading.Lock()
+        self._documents: tuple[str, DocumentCache] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -84,11 +89,24 @@ class DocumentFront:
             return None
         release = context.current_for(self.app)
         s = self.settings
-        description, path = find(release.describer, s.id_base, stem, raw_uri_of(environ))
-        if description is None or not path.isascii():
-            return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
-        body = rdf_body(description, fmt, path, s, release.jsonld)
-        etag = http.etag_for(http.content_digest(body), path_info + "?", fmt.extension, "")
+        cache = self._cache(release.id)
+        # What the bytes depend on: the release (the cache's file), the public base, both forms of the path
+        # (neither the base nor the raw request path holds a space, so the key names one triple).
+        key = f"{s.public_base} {path_info} {raw_uri_of(environ)}"
+        cached = cache.get(key) if cache is not None else None
+        if cached is None:
+            description, path = find(release.describer, s.id_base, stem, raw_uri_of(environ))
+            if description is None or not path.isascii():
+                return None  # 404 pages, and addresses werkzeug would re-encode, are Flask's
+            body = rdf_body(description, fmt, path, s, release.jsonld)
+            etag = http.etag_for(http.content_digest(body), path_info + "?", fmt.extension, "")
+            cached = Cached(body, etag, path, self._last_modified(release.last_modified(description.iri)))
+            if cache is not None:
+                cache.put(key, cached)
+                self._miss.inc()
+        else:
+            self._hit.inc()
+        body, etag, path, last_modified = cached.body, cached.etag, cached.path, cached.last_modified
         headers = [
             ("Content-Type", f"{fmt.media_type}; charset=utf-8"),
             ("Content-Length", str(len(body))),
@@ -96,7 +114,6 @@ class DocumentFront:
             ("Content-Location", variant_url(path, fmt)),
             ("ETag", ""),
         ]
-        last_modified = self._last_modified(release.last_modified(description.iri))
         if last_modified is not None:
             headers.append(("Last-Modified", last_modified))
         headers += [("X-Openbaar-Release", release.id), *http.cors_headers(method), *http.SECURITY_HEADERS]
@@ -114,11 +131,28 @@ class DocumentFront:
         if http.accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and http.compressible(
             200, fmt.media_type, len(body)
         ):
-            body = http.gzip_bytes(body)
+            body = cache.gzipped(key, cached) if cache is not None else http.gzip_bytes(body)
             headers[1] = ("Content-Length", str(len(body)))
             headers[4] = ("ETag", f'"{chosen}-gz"')
             headers.append(("Content-Encoding", "gzip"))
         return "200 OK", headers, body
+
+    def _cache(self, release_id: str) -> DocumentCache | None:
+        """The live release's document cache, opened once per release (None when turned off)."""
+        cache = self._documents
+        if cache is None or cache[0] != release_id:
+            if self.settings.doc_cache_bytes <= 0 or self.settings.home is None:
+                return None
+            with self._lock:
+                cache = self._documents
+                if cache is None or cache[0] != release_id:
+                    kept = {r.name for r in self.settings.releases_dir.glob("[!.]*")}
+                    folder = cache_dir(self.settings.home)
+                    cache = self._documents = (
+                        release_id,
+                        DocumentCache(folder, release_id, self.settings.doc_cache_bytes, kept),
+                    )
+        return cache[1]
 
     def _last_modified(self, when: datetime | None) -> str | None:
         """A Last-Modified header value; the few dates in use (a release's and its predecessors') formatted once."""
