@@ -29,7 +29,7 @@ MAP = """
 import sys
 from pathlib import Path
 from service.config import Settings
-from service.build.pipeline import map_one
+from service.build.preview import map_one
 if sys.argv[3] == "off":
     from service.policy import scanner
     scanner.Scanner.scan = lambda self, columns, rows, numbers: None
