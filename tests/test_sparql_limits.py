@@ -182,11 +182,24 @@ def test_deep_nesting_is_refused_before_it_can_crash_a_process(tight: Served, sh
     assert post(tight, POINT).status_code == 200
 
 
+def _wait_until_query_processes_idle(served: Served) -> None:
+    """The warm query processes have started and use no CPU: then only an evaluating one does."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        processes = query_processes(served)
+        before = {p: p.cpu_times().user for p in processes}
+        time.sleep(0.3)
+        if len(processes) >= 2 and all(p.cpu_times().user - user < 0.05 for p, user in before.items()):
+            return
+    raise AssertionError("the query processes did not become idle within 30 s")
+
+
 def test_killed_query_processes_and_server_workers_are_replaced(home: Settings) -> None:
     """A query process killed mid-query: that request gets 503, later ones succeed; a killed server worker
     takes its query processes with it, and gunicorn's replacement answers."""
     served = serve(home, workers=1, env={"OPENBAAR_QUERY_WORKERS": "2"})
     try:
+        _wait_until_query_processes_idle(served)  # one still starting up would look like the busy one
         with ThreadPoolExecutor(1) as pool:
             slow = pool.submit(post, served, CARTESIAN)
             deadline = time.monotonic() + 20
