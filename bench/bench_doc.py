@@ -154,6 +154,15 @@ def tree_refs(home: Path, count: int) -> list[str]:
     return trees[:count]
 
 
+def release_home(work: Path, rows: int, reuse: bool) -> Path:
+    """The benchmark's built home in ``work``: kept from the last run with ``reuse``, else built afresh."""
+    if not (reuse and (work / "home" / "live").exists()):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        build(work, rows)
+    return work / "home"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_doc import BASE, build, tree_refs  # noqa: E402
+from bench.bench_doc import BASE, release_home, tree_refs  # noqa: E402
 
 
 def per_call(name: str, calls: list[Callable[[], object]]) -> float:
@@ -49,11 +49,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the built release in bench/out/parts")
     args = parser.parse_args()
     work = HERE / "out" / "parts"
-    if not (args.reuse and (work / "home" / "live").exists()):
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        build(work, args.rows)
-    home = work / "home"
+    home = release_home(work, args.rows, args.reuse)
     os.environ.update(OPENBAAR_HOME=str(home), OPENBAAR_PROJECT=str(work / "project"))
 
     from service import create_app, sparql_store

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_doc import BASE, build, free_port, load, measured, report, tree_refs, wait_for  # noqa: E402
+from bench.bench_doc import BASE, free_port, load, measured, release_home, report, tree_refs, wait_for  # noqa: E402
 from bench.bench_sparql import finish  # noqa: E402
 from bench.measure import ratio  # noqa: E402
 from service.config import Settings  # noqa: E402
@@ -63,11 +63,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the built release in bench/out/servers")
     args = parser.parse_args()
     work = HERE / "out" / "servers"
-    if not (args.reuse and (work / "home" / "live").exists()):
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        build(work, args.rows)
-    home = work / "home"
+    home = release_home(work, args.rows, args.reuse)
     workers = args.workers or default_workers()
     refs = tree_refs(home, 3 * args.requests)
     docs: Requests = [(f"/doc/boom/{ref}.ttl", {}) for ref in refs[: args.requests]]
