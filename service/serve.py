@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import tempfile
 from typing import Any
 
@@ -41,6 +44,37 @@ def _forget_worker(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+#: prctl(2) option: orphaned descendants are re-parented to this process instead of to init.
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans(server: Any) -> None:
+    """A query process whose worker was killed must not outlive the server, so the master adopts it."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _children() -> list[int]:
+    found: list[int] = []
+    for task in os.scandir(f"/proc/{os.getpid()}/task"):
+        with contextlib.suppress(OSError), open(os.path.join(task.path, "children")) as listing:
+            found += [int(pid) for pid in listing.read().split()]
+    return found
+
+
+def _stop_orphans(server: Any) -> None:
+    """Last act of the master: kill and reap whatever still runs below it.
+
+    A worker killed here hands its query processes to the master as it dies, so repeat until none is left.
+    """
+    while pids := _children():
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
 def default_workers() -> int:
     """Two processes per core: one waits on the store or the network while the other runs Python.
 
@@ -73,6 +107,8 @@ def gunicorn_options(host: str, port: int, workers: int, settings: Settings | No
         "loglevel": "warning",
         "post_worker_init": _warm_queries,
         "child_exit": _forget_worker,
+        "on_starting": _adopt_orphans,
+        "on_exit": _stop_orphans,
     }
 
 

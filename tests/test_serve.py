@@ -117,6 +117,16 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _describe(pid: int) -> str:
+    """Command line, state and parent of a process, to say which one outlived the server."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return "gone"
+    return f"{cmdline.strip()} (state {fields[0]}, parent {fields[1]})"
+
+
 def test_sigterm_to_the_serve_pid_stops_all_serving_within_the_graceful_timeout(built: Settings) -> None:
     served = serve(built, workers=2)
     port = int(served.url.rsplit(":", 1)[1])
@@ -140,6 +150,7 @@ def test_sigterm_to_the_serve_pid_stops_all_serving_within_the_graceful_timeout(
             served.process.kill()
         if served.process.stderr is not None:
             served.process.stderr.close()
-    assert not [pid for pid in family if _alive(pid)], "processes of the server outlived it"
+    survivors = {pid: _describe(pid) for pid in family if _alive(pid)}
+    assert not survivors, f"processes of the server outlived it: {survivors}"
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0, "something still listens on the port"
