@@ -29,7 +29,7 @@ MAP = """
 import sys
 from pathlib import Path
 from service.config import Settings
-from service.build.preview import map_one
+from service.publishing.preview import map_one
 if sys.argv[3] == "off":
     from service.policy import scanner
     scanner.Scanner.scan = lambda self, columns, rows, numbers: None
@@ -40,7 +40,7 @@ AGGREGATE = """
 import sys
 from pathlib import Path
 from service.mapping.yarrrml import parse_mapping
-from service.build.guards import guarded_table
+from service.publishing.guards import guarded_table
 project = Path(sys.argv[1])
 mapping = parse_mapping(project / "mappings" / "wmo-voorzieningen.yml", project=project,
                         id_base="https://data.groningen.nl/id/", def_base="https://data.groningen.nl/def/")

@@ -1,6 +1,6 @@
 """The ``openbaar`` command: build, validate, serve, releases, rollback.
 
-Click commands only; the work is done in service.build, service.releases and service.serve.
+Click commands only; the work is done in service.publishing, service.releases and service.serve.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def build(settings: Settings, no_inference: bool, keep: int | None) -> None:
     fails at any step leaves the live release untouched. Each rejected row or value is written to the
     build report under <home>/reports/.
     """
-    from .build import build as run_build
+    from .publishing import build as run_build
 
     changes: dict[str, Any] = {}
     if no_inference:
@@ -141,7 +141,7 @@ def _issues(first: list[Any], total: int, path: str) -> None:
 @click.pass_obj
 def validate(settings: Settings) -> None:
     """Check the mappings and map every table, publishing nothing."""
-    from .build import validate as run_validate
+    from .publishing import validate as run_validate
     from .mapping.report import read_issues
 
     bar, notify = _progress()
@@ -183,7 +183,7 @@ def map_command(settings: Settings, mapping: str, output: str, default_graph: bo
     """
     from pathlib import Path
 
-    from .build.preview import map_one
+    from .publishing.preview import map_one
 
     try:
         tables, total = map_one(settings, settings.project / Path(mapping), output, default_graph=default_graph)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 from service.errors import BuildError
 from service.releases import list_releases, live_release, live_release_id, rollback
@@ -62,7 +62,7 @@ def test_a_release_directory_holds_only_its_store_manifest_and_dumps(built: Sett
     release = live_release(built)
     assert release is not None
     # search.sqlite: the search and sitemap index (service/search.py); catalog.nt: the validated catalogue;
-    # dumps/: the release's downloads (service/build/dumps.py); modified.sqlite: when each resource last
+    # dumps/: the release's downloads (service/publishing/dumps.py); modified.sqlite: when each resource last
     # changed (service/modified.py).
     expected = ["catalog.nt", "dumps", "modified.sqlite", "release.json", "search.sqlite", "store"]
     assert sorted(p.name for p in release.path.iterdir()) == expected

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 from service.errors import BuildError
 from service.releases import live_release

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 
 from .conftest import Served, serve, stop

@@ -11,7 +11,7 @@ import requests
 from rdflib import Graph, URIRef
 
 from service import create_app
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 from tests.conftest import copy_project, serve, stop
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from service.build.guards import GUARDS
+from service.publishing.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping, Dialect, FunctionCall, TermMap
 from service.mapping.report import Report

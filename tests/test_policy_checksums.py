@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 
 from .conftest import serve, stop

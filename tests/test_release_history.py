@@ -10,7 +10,7 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from service.build import build
+from service.publishing import build
 from service.catalog.namespaces import PROV, RDFS, SPDX, VOID
 from service.config import Settings
 from service.releases import list_releases

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 from service.errors import ReleaseError
 from service.releases import (

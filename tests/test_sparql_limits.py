@@ -20,7 +20,7 @@ import pytest
 import rdflib
 import requests
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 from tests.support.metrics import metric, wait_for
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Literal, Namespace, URIRef
 
-from service.build.prepare import prepare
+from service.publishing.prepare import prepare
 from service.config import Settings
 from service.errors import BuildError
 from service.policy.register import register_graph

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from service.build.prepare import prepare
+from service.publishing.prepare import prepare
 from service.catalog.provenance import history_graph
 from service.config import Settings
 from service.errors import BuildError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.build import build
+from service.publishing import build
 from service.config import Settings
 
 from .tinyproject import new_project, write_mapping, write_table

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from service.build.guards import guarded_table
+from service.publishing.guards import guarded_table
 from service.mapping.builders import Cursor, inline_of
 from service.mapping.compile import compile_plan
 from service.mapping.functions import Context

@@ -9,7 +9,7 @@ import pyoxigraph
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from service.build.guards import GUARDS
+from service.publishing.guards import GUARDS
 from service.errors import MappingError, SourceError
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import RDF_TYPE, XSD, DatasetMapping

@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from service.build.guards import GUARDS
+from service.publishing.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping
 from service.mapping.report import Report

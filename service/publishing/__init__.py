@@ -1,4 +1,4 @@
-"""Building releases: tables → triples → a new store, switched live only when it is complete and checked."""
+"""Publishing a release: tables → triples → a new store, switched live only when it is complete and checked."""
 
 from .pipeline import BuildResult, build
 from .preview import validate

@@ -213,7 +213,7 @@ def _map_and_load(
     outcome: dict[str, Any] = {}
     stderr: list[bytes] = []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.build.worker", str(job_path), str(write_fd)],
+        [sys.executable, "-m", "service.publishing.worker", str(job_path), str(write_fd)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
