@@ -141,8 +141,8 @@ def _issues(first: list[Any], total: int, path: str) -> None:
 @click.pass_obj
 def validate(settings: Settings) -> None:
     """Check the mappings and map every table, publishing nothing."""
-    from .publishing import validate as run_validate
     from .mapping.report import read_issues
+    from .publishing import validate as run_validate
 
     bar, notify = _progress()
     try:

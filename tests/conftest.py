@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from service.publishing import build
 from service.config import Settings
 from service.errors import BuildError
+from service.publishing import build
 from service.releases import list_releases, live_release, live_release_id, rollback
 
 from .conftest import REPO, copy_project, serve, stop

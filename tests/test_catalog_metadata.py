@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service.publishing import build
 from service.config import Settings
 from service.errors import BuildError
+from service.publishing import build
 from service.releases import live_release
 
 from .conftest import copy_project

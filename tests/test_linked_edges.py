@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 
 from .conftest import Served, serve, stop
 from .support.rdf import triples

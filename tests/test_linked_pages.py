@@ -11,8 +11,8 @@ import requests
 from rdflib import Graph, URIRef
 
 from service import create_app
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 from tests.conftest import copy_project, serve, stop
 
 pytestmark = pytest.mark.slow

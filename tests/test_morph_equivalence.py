@@ -7,11 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from service.publishing.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping, Dialect, FunctionCall, TermMap
 from service.mapping.report import Report
 from service.mapping.yarrrml import parse_mapping
+from service.publishing.guards import GUARDS
 
 from .conftest import REPO
 from .support.morphkgc import ensure_venv, run_morph_kgc

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 
 from .conftest import serve, stop
 from .support.tinyproject import new_project, write_mapping, write_table

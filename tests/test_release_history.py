@@ -10,9 +10,9 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from service.publishing import build
 from service.catalog.namespaces import PROV, RDFS, SPDX, VOID
 from service.config import Settings
+from service.publishing import build
 from service.releases import list_releases
 
 from .conftest import Served, copy_project, serve, stop

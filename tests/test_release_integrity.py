@@ -22,9 +22,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from service.publishing import build
 from service.config import Settings
 from service.errors import ReleaseError
+from service.publishing import build
 from service.releases import (
     list_releases,
     live_release,

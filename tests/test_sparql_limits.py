@@ -20,8 +20,8 @@ import pytest
 import rdflib
 import requests
 
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 from tests.support.metrics import metric, wait_for
 
 from .conftest import REPO, Served, serve, stop

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Literal, Namespace, URIRef
 
-from service.publishing.prepare import prepare
 from service.config import Settings
 from service.errors import BuildError
 from service.policy.register import register_graph
+from service.publishing.prepare import prepare
 
 from .support.tinyproject import new_project, write_mapping, write_table
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from service.publishing.prepare import prepare
 from service.catalog.provenance import history_graph
 from service.config import Settings
 from service.errors import BuildError
 from service.policy.register import register_graph
+from service.publishing.prepare import prepare
 from service.vocab import WRITTEN_BASE, close_vocabulary, defined_terms, load_vocabulary, undefined_terms
 
 from .conftest import REPO, copy_project

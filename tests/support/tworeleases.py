@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.publishing import build
 from service.config import Settings
+from service.publishing import build
 
 from .tinyproject import new_project, write_mapping, write_table
 

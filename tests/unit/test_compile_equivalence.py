@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from service.publishing.guards import guarded_table
 from service.mapping.builders import Cursor, inline_of
 from service.mapping.compile import compile_plan
 from service.mapping.functions import Context
 from service.mapping.materialize import _derive
 from service.mapping.plan import Entailment, MapPlan, SourcePlan, plan_dataset
 from service.mapping.yarrrml import parse_mapping
+from service.publishing.guards import guarded_table
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "https://data.groningen.nl/"

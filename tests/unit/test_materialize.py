@@ -9,13 +9,13 @@ import pyoxigraph
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from service.publishing.guards import GUARDS
 from service.errors import MappingError, SourceError
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import RDF_TYPE, XSD, DatasetMapping
 from service.mapping.plan import Entailment
 from service.mapping.report import Issue, Report
 from service.mapping.yarrrml import parse_mapping
+from service.publishing.guards import GUARDS
 
 ID = "https://data.groningen.nl/id/"
 DEF = "https://data.groningen.nl/def/"

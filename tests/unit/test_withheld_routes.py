@@ -7,12 +7,12 @@ from textwrap import dedent
 
 import pytest
 
-from service.publishing.guards import GUARDS
 from service.mapping.materialize import Options, materialize
 from service.mapping.model import DatasetMapping
 from service.mapping.report import Report
 from service.mapping.yarrrml import parse_mapping
 from service.policy.scanner import PersonalDataFound
+from service.publishing.guards import GUARDS
 
 ID = "https://data.groningen.nl/id/"
 DEF = "https://data.groningen.nl/def/"
