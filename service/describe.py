@@ -6,6 +6,8 @@ request path never becomes query text: it becomes a ``NamedNode`` (which validat
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,6 +34,9 @@ LABEL_PROPERTIES = tuple(
     )
 )
 PREFERRED_LANGUAGES = ("nl", "en")
+#: Descriptions kept per process: a client (a crawler, a browser) asks for several formats of one
+#: resource in a row, and each format would otherwise describe it again.
+RECENT_DESCRIPTIONS = 128
 #: Links shown per property on one page; the rest is paged.
 PAGE_SIZE = 50
 #: Up to this many quads a resource is read in one pass; beyond it, counts come from the store.
@@ -136,6 +141,8 @@ class Describer:
         self._labels: dict[tuple[str, ...], dict[str, tuple[Label, list[ox.Quad]]]] = {}
         self._counts: dict[tuple[str, ...], Any] = {}
         self._extra = extra_labels or {}
+        self._recent: OrderedDict[tuple[Any, ...], Description | None] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def known(self, iri: str) -> bool:
         """Whether any statement mentions the IRI as subject or object (two index probes)."""
@@ -157,7 +164,25 @@ class Describer:
         page: int = 1,
         languages: tuple[str, ...] = PREFERRED_LANGUAGES,
     ) -> Description | None:
-        """None when the IRI is not valid; an empty description (``exists`` False) when nothing mentions it."""
+        """None when the IRI is not valid; an empty description (``exists`` False) when nothing mentions it.
+
+        The release never changes, so the last few descriptions are kept and shared (callers never change one).
+        """
+        key = (iri, paged, page, languages)
+        with self._recent_lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        found = self._describe(iri, paged, page, languages)
+        with self._recent_lock:
+            self._recent[key] = found
+            if len(self._recent) > RECENT_DESCRIPTIONS:
+                self._recent.popitem(last=False)
+        return found
+
+    def _describe(
+        self, iri: str, paged: tuple[str, str] | None, page: int, languages: tuple[str, ...]
+    ) -> Description | None:
         subject = node(iri)
         if subject is None:
             return None

@@ -151,18 +151,36 @@ def _iris_in_side_documents(server) -> set[str]:  # type: ignore[no-untyped-def]
     return found
 
 
-def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, built) -> None:  # type: ignore[no-untyped-def]
+def _every_iri(server, built) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every IRI under the base in the data, the sitemap, the pages the link crawl read and the side documents."""
     side = _iris_in_side_documents(server)
     assert any("/id/release/" in iri and "/bron/" in iri for iri in side), "the release history names its sources"
     iris = _iris_in_data(built) | _sitemap(server) | FOUND | side
     assert len(iris) > 10_000
+    return iris
+
+
+def _document_of(iri: str) -> str | None:
+    """The document path an /id/ IRI must 303 to, or None for an IRI that is not a resource's."""
+    path = iri[len(BASE) :]
+    return "/doc/" + path[len("/id/") :] if path.startswith("/id/") else None
+
+
+def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, built) -> None:  # type: ignore[no-untyped-def]
+    """/id/ IRIs answer 303 to their /doc/ document (whose formats the next test fetches and compares); every
+    other IRI answers 200 (or 303 then 200), with the security headers, and a /def/ term's document names it."""
 
     def check(iri: str) -> str | None:
         path = iri[len(BASE) :]
         url = server.url + path
         first = session().get(url, headers={"Accept": "application/n-triples"}, allow_redirects=False, timeout=30)
-        if path.startswith("/id/") and first.status_code != 303:
-            return f"{iri}: {first.status_code}, expected 303"
+        document = _document_of(iri)
+        if document is not None:
+            if first.status_code != 303:
+                return f"{iri}: {first.status_code}, expected 303"
+            if urlsplit(urljoin(url, first.headers["Location"])).path != urlsplit(server.url + document).path:
+                return f"{iri}: 303 to {first.headers['Location']}, expected {document}"
+            return (security_problems(url, first) or [None])[0]
         response = first
         if first.status_code == 303:
             target = urljoin(url, first.headers["Location"])
@@ -172,7 +190,7 @@ def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, buil
         insecure = security_problems(url, response)
         if insecure:
             return insecure[0]
-        if path.startswith(("/id/", "/def/")) and response.headers["Content-Type"].startswith("application/n-"):
+        if path.startswith("/def/") and response.headers["Content-Type"].startswith("application/n-"):
             terms = {
                 t.value
                 for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
@@ -183,26 +201,36 @@ def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, buil
         return None
 
     with ThreadPoolExecutor(4) as pool:
-        problems = [p for p in pool.map(check, sorted(iris)) if p]
+        problems = [p for p in pool.map(check, sorted(_every_iri(server, built))) if p]
     assert not problems, problems[:20]
 
 
 def test_every_resource_says_the_same_in_every_format(server, built) -> None:  # type: ignore[no-untyped-def]
-    """For every bundled resource and vocabulary term, all RDF formats of its document are isomorphic graphs."""
-    resources = {iri for iri in _sitemap(server) if iri.startswith(BASE + "/id/")}
+    """For every resource IRI found anywhere and every vocabulary term, all RDF formats of its document are
+    isomorphic graphs, answered 200 with the security headers, and they mention the IRI."""
+    iris = _every_iri(server, built)
+    resources = {iri for iri in iris if _document_of(iri) is not None}
     terms = {iri for iri in _iris_in_data(built) if iri.startswith(BASE + "/def/") and "#" not in iri}
     assert len(resources) > 10_000 and len(terms) > 50
-    paths = [iri[len(BASE) :].replace("/id/", "/doc/", 1) for iri in sorted(resources | terms)] + ["/def/vocabulary"]
+    documents = {iri: _document_of(iri) or iri[len(BASE) :] for iri in resources | terms}
+    documents[BASE + "/def/vocabulary"] = "/def/vocabulary"
 
-    def compare(doc: str) -> str | None:
+    def compare(iri: str) -> str | None:
+        doc = documents[iri]
         graphs = {}
         for ext in RDF:
-            response = session().get(f"{server.url}{doc}.{ext}", timeout=120)  # a busy machine is slow
+            url = f"{server.url}{doc}.{ext}"
+            response = session().get(url, timeout=120)  # a busy machine is slow
             if response.status_code != 200:
                 return f"{doc}.{ext}: {response.status_code}"
+            insecure = security_problems(url, response)
+            if insecure:
+                return insecure[0]
             graphs[ext] = canonical(triples(response.content, ext, server.url))
         if not graphs["nt"]:
             return f"{doc}.nt is empty"
+        if iri != BASE + "/def/vocabulary" and not any(iri in (q.subject.value, q.object.value) for q in graphs["nt"]):
+            return f"{iri}: its document does not mention it"
         differ = [ext for ext, graph in graphs.items() if graph != graphs["nt"]]
         if differ:
             ext = differ[0]
@@ -211,5 +239,5 @@ def test_every_resource_says_the_same_in_every_format(server, built) -> None:  #
         return None
 
     with ThreadPoolExecutor(4) as pool:
-        problems = [p for p in pool.map(compare, paths) if p]
-    assert not problems, f"{len(problems)} of {len(paths)} documents: {problems[:5]}"
+        problems = [p for p in pool.map(compare, sorted(documents)) if p]
+    assert not problems, f"{len(problems)} of {len(documents)} documents: {problems[:5]}"
