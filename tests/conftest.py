@@ -49,6 +49,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
+def built_copy(built: Settings, target: Path, **changes: object) -> Settings:
+    """A private copy of the session's built release and of the project it came from: the state one build
+    leaves, for a test that breaks, rebuilds or rolls back, without building the bundled data again."""
+    shutil.copytree(built.home, target / "var", symlinks=True, ignore=shutil.ignore_patterns("cache", "build.lock"))
+    return Settings(project=copy_project(target / "project"), home=target / "var", **changes)  # type: ignore[arg-type]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

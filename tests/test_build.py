@@ -15,7 +15,7 @@ from service.errors import BuildError
 from service.publishing import build
 from service.releases import list_releases, live_release, live_release_id, rollback
 
-from .conftest import REPO, copy_project, serve, stop
+from .conftest import REPO, built_copy, serve, stop
 
 pytestmark = pytest.mark.slow  # builds releases or starts servers
 
@@ -170,10 +170,8 @@ def test_build_twice_gives_the_same_triples(built: Settings, tmp_path: Path) -> 
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Settings:
-    settings = Settings(project=copy_project(tmp_path / "project"), home=tmp_path / "var", keep_releases=2)
-    build(settings)
-    return settings
+def project(built: Settings, tmp_path: Path) -> Settings:
+    return built_copy(built, tmp_path, keep_releases=2)
 
 
 def break_mapping(settings: Settings, old: str, new: str) -> Path:

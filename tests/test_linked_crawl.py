@@ -160,27 +160,34 @@ def _every_iri(server, built) -> set[str]:  # type: ignore[no-untyped-def]
     return iris
 
 
-def _document_of(iri: str) -> str | None:
-    """The document path an /id/ IRI must 303 to, or None for an IRI that is not a resource's."""
-    path = iri[len(BASE) :]
-    return "/doc/" + path[len("/id/") :] if path.startswith("/id/") else None
+def _document_of(iri: str) -> str:
+    """The document path an /id/ IRI answers 303 to."""
+    return "/doc/" + iri[len(BASE + "/id/") :]
+
+
+def _compared(server) -> set[str]:  # type: ignore[no-untyped-def]
+    """The resources whose documents the format comparison fetches in every format: every one in the sitemap."""
+    return {iri for iri in _sitemap(server) if iri.startswith(BASE + "/id/")}
 
 
 def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, built) -> None:  # type: ignore[no-untyped-def]
-    """/id/ IRIs answer 303 to their /doc/ document (whose formats the next test fetches and compares); every
-    other IRI answers 200 (or 303 then 200), with the security headers, and a /def/ term's document names it."""
+    """Every IRI answers 200, or 303 then 200 (/id/ always 303 to its /doc/ document), with the security headers,
+    and the document of an /id/ or /def/ IRI names it. A resource whose document the format comparison below
+    fetches in every format is checked here for its 303 only."""
+    compared = _compared(server)
 
     def check(iri: str) -> str | None:
         path = iri[len(BASE) :]
         url = server.url + path
         first = session().get(url, headers={"Accept": "application/n-triples"}, allow_redirects=False, timeout=30)
-        document = _document_of(iri)
-        if document is not None:
+        if path.startswith("/id/"):
             if first.status_code != 303:
                 return f"{iri}: {first.status_code}, expected 303"
-            if urlsplit(urljoin(url, first.headers["Location"])).path != urlsplit(server.url + document).path:
-                return f"{iri}: 303 to {first.headers['Location']}, expected {document}"
-            return (security_problems(url, first) or [None])[0]
+            expected = urlsplit(server.url + _document_of(iri)).path + ".nt"
+            if urlsplit(urljoin(url, first.headers["Location"])).path != expected:
+                return f"{iri}: 303 to {first.headers['Location']}, expected {expected}"
+            if iri in compared:
+                return (security_problems(url, first) or [None])[0]
         response = first
         if first.status_code == 303:
             target = urljoin(url, first.headers["Location"])
@@ -190,7 +197,7 @@ def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, buil
         insecure = security_problems(url, response)
         if insecure:
             return insecure[0]
-        if path.startswith("/def/") and response.headers["Content-Type"].startswith("application/n-"):
+        if path.startswith(("/id/", "/def/")) and response.headers["Content-Type"].startswith("application/n-"):
             terms = {
                 t.value
                 for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
@@ -206,14 +213,13 @@ def test_every_iri_in_the_data_the_pages_and_the_documents_resolves(server, buil
 
 
 def test_every_resource_says_the_same_in_every_format(server, built) -> None:  # type: ignore[no-untyped-def]
-    """For every resource IRI found anywhere and every vocabulary term, all RDF formats of its document are
-    isomorphic graphs, answered 200 with the security headers, and they mention the IRI."""
-    iris = _every_iri(server, built)
-    resources = {iri for iri in iris if _document_of(iri) is not None}
+    """For every bundled resource and vocabulary term, all RDF formats of its document are isomorphic graphs,
+    answered 200 with the security headers, and naming the resource."""
+    resources = _compared(server)
     terms = {iri for iri in _iris_in_data(built) if iri.startswith(BASE + "/def/") and "#" not in iri}
     assert len(resources) > 10_000 and len(terms) > 50
-    documents = {iri: _document_of(iri) or iri[len(BASE) :] for iri in resources | terms}
-    documents[BASE + "/def/vocabulary"] = "/def/vocabulary"
+    documents = {iri: _document_of(iri) for iri in resources}
+    documents |= {iri: iri[len(BASE) :] for iri in terms | {BASE + "/def/vocabulary"}}
 
     def compare(iri: str) -> str | None:
         doc = documents[iri]

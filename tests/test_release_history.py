@@ -15,17 +15,15 @@ from service.config import Settings
 from service.publishing import build
 from service.releases import list_releases
 
-from .conftest import Served, copy_project, serve, stop
+from .conftest import Served, built_copy, serve, stop
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Served]]:
-    root = tmp_path_factory.mktemp("history")
-    project = copy_project(root / "project")
-    settings = Settings(project=project, home=root / "home")
-    build(settings)
+def history(built: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Served]]:
+    settings = built_copy(built, tmp_path_factory.mktemp("history"))
+    project = settings.project
     table = project / "data" / "fietsenstallingen.csv"
     lines = table.read_bytes().splitlines(keepends=True)
     table.write_bytes(b"".join(lines[:-10]))  # ten fewer bicycle parkings

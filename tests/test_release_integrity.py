@@ -34,17 +34,15 @@ from service.releases import (
     switch_live,
 )
 
-from .conftest import copy_project, serve, stop
+from .conftest import built_copy, copy_project, serve, stop
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def home(built: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The bundled data built twice: a live release and one to roll back to."""
-    root = tmp_path_factory.mktemp("integrity")
-    settings = Settings(project=copy_project(root), home=root / "var", keep_releases=5)
-    build(settings)
+    settings = built_copy(built, tmp_path_factory.mktemp("integrity"), keep_releases=5)
     build(settings)
     return settings
 
