@@ -28,6 +28,9 @@ test_deadline_stops_the_query_and_others_keep_being_answered = (
     limits.test_deadline_stops_the_query_and_others_keep_being_answered
 )
 test_other_runaway_shapes_end_at_the_deadline = limits.test_other_runaway_shapes_end_at_the_deadline
+test_the_same_shapes_over_one_resource_are_answered_in_full = (
+    limits.test_the_same_shapes_over_one_resource_are_answered_in_full
+)
 test_row_cap_json_is_valid_and_says_so = limits.test_row_cap_json_is_valid_and_says_so
 test_row_cap_in_other_result_formats = limits.test_row_cap_in_other_result_formats
 test_row_cap_on_graph_results = limits.test_row_cap_on_graph_results
@@ -85,10 +88,13 @@ def test_an_engine_that_gives_up_or_goes_away_never_yields_a_broken_200(home: Se
     env = {"OPENBAAR_SPARQL_ENDPOINT": f"http://127.0.0.1:{port}/query", "OPENBAAR_QUERY_DEADLINE": "8"}
     served = serve(home, workers=1, env=env)
     try:
-        count = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        # The square of the store: oxigraph 0.5.13 cancels it at its 1 s every time, whereas it sometimes
+        # misses its timeout on the cube (no answer after 15 s), which our deadline then ends with a 504.
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
         r = requests.post(served.url + "/sparql", data={"query": count}, headers={"Accept": JSON}, timeout=60)
-        assert r.status_code in (503, 504), r.text[:300]
-        assert ("incomplete" in r.text and int(r.headers["Retry-After"]) > 0) or "limit" in r.text
+        # The engine cuts its 200 at its own 1 s, long before our 8 s: an incomplete answer, not our 504.
+        assert r.status_code == 503 and "incomplete" in r.text, r.text[:300]
+        assert int(r.headers["Retry-After"]) > 0
         stop_oxigraph(engine)
         down = requests.post(served.url + "/sparql", data={"query": POINT}, headers={"Accept": JSON}, timeout=60)
         assert down.status_code == 503 and "does not answer" in down.text and int(down.headers["Retry-After"]) > 0

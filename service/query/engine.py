@@ -8,6 +8,7 @@ from typing import Any
 from .. import formats
 from ..config import Settings
 from ..live import Live, LiveRelease, NoRelease
+from .board import ProcessBoard
 from .cache import ResultCache
 from .fairshare import ClientBudgets
 from .pool import Busy, DeadlineExceeded, QueryPool, WorkerLost
@@ -30,11 +31,11 @@ class QueryService:
     """Runs protocol requests against the live release: from the cache when it can, else in a killable,
     network-less query process (every evaluation, however small: no second path to keep equivalent)."""
 
-    def __init__(self, settings: Settings, live: Live) -> None:
+    def __init__(self, settings: Settings, live: Live, board: ProcessBoard | None = None) -> None:
         self.settings = settings
         self.live = live
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
-        self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency)
+        self.pool = QueryPool(warm=settings.query_workers, limit=settings.query_concurrency, board=board)
         self.budgets = ClientBudgets(settings.client_time_budget, settings.client_budget_window)
 
     def warm(self) -> None:

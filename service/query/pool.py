@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import child_environment
+from .board import ProcessBoard
 from .frames import FrameReader, PipeClosed, TimedOut, write_frame
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class WorkerLost(RuntimeError):
 class QueryProcess:
     """One child running ``service.query.worker``; used by one request at a time."""
 
-    def __init__(self, store_path: str | None) -> None:
+    def __init__(self, store_path: str | None, board: ProcessBoard) -> None:
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "service.query.worker", store_path or ""],
             stdin=subprocess.PIPE,
@@ -57,6 +58,7 @@ class QueryProcess:
             env=child_environment(),
             close_fds=True,
         )
+        self.pid, self.board = self.popen.pid, board
         self.reader = FrameReader(self.popen.stdout.fileno())  # type: ignore[union-attr]
         try:
             hello = self.reader.read(time.monotonic() + SPAWN_TIMEOUT)
@@ -65,21 +67,24 @@ class QueryProcess:
             raise WorkerLost("a query process failed to start") from None
         #: How the process was cut off from the network, or None when the OS allowed no isolation.
         self.isolation: str | None = hello.get("isolation")
-        self.pid = self.popen.pid
         self.low_priority = False
         self.last_used = time.monotonic()
+        board.ready(self.pid)
 
     def call(
         self, request: dict[str, Any], deadline: float, crowded: Callable[[], bool] = lambda: True
     ) -> dict[str, Any]:
         """Send one query and wait for its document until ``deadline`` seconds from now."""
+        self.board.evaluating(self.pid)
         started = time.monotonic()
         try:
             write_frame(self.popen.stdin, request)  # type: ignore[arg-type]
             until = started + min(DEMOTE_AFTER, deadline)
             while True:
                 try:
-                    return self.reader.read(until)
+                    reply = self.reader.read(until)
+                    self.board.ready(self.pid)
+                    return reply
                 except TimedOut:
                     if until >= started + deadline:
                         raise
@@ -112,6 +117,7 @@ class QueryProcess:
         return self.popen.poll() is None
 
     def kill(self) -> None:
+        self.board.gone(self.pid)
         with contextlib.suppress(ProcessLookupError):
             self.popen.send_signal(signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -122,6 +128,7 @@ class QueryProcess:
 
     def close(self) -> None:
         """Ask an idle process to end (closing its input ends its loop), then make sure."""
+        self.board.gone(self.pid)
         with contextlib.suppress(OSError):
             self.popen.stdin.close()  # type: ignore[union-attr]
         try:
@@ -133,7 +140,8 @@ class QueryProcess:
 class QueryPool:
     """At most ``limit`` queries at once per server process, ``warm`` processes kept ready."""
 
-    def __init__(self, *, warm: int, limit: int, idle_seconds: float = 60.0) -> None:
+    def __init__(self, *, warm: int, limit: int, board: ProcessBoard | None = None, idle_seconds: float = 60.0) -> None:
+        self.board = board or ProcessBoard(None)
         self.warm_count, self.limit, self.idle_seconds = warm, limit, idle_seconds
         self._slots = threading.BoundedSemaphore(limit)
         self._in_flight = 0
@@ -158,7 +166,7 @@ class QueryPool:
                     return
                 self._alive += 1
             try:
-                process = QueryProcess(self._store_path)
+                process = QueryProcess(self._store_path, self.board)
             except WorkerLost:
                 with self._lock:
                     self._alive -= 1
@@ -218,11 +226,12 @@ class QueryPool:
                 process = self._idle.pop()
                 if process.alive():
                     return process
+                self.board.gone(process.pid)
                 self._alive -= 1
                 self.replaced += 1
             self._alive += 1
         try:
-            process = QueryProcess(store_path)
+            process = QueryProcess(store_path, self.board)
             self._started(process)
             return process
         except WorkerLost:

@@ -21,6 +21,7 @@ from prometheus_client.registry import Collector
 
 from ..config import shared_metrics_dir
 from ..live import Live
+from ..query.board import ProcessBoard
 from ..status import RecentChecks, status
 
 bp = Blueprint("metrics", __name__)
@@ -107,6 +108,43 @@ class _LiveReleaseCollector(Collector):
         yield window
 
 
+class _QueryProcessCollector(Collector):
+    """Every server process's query processes, read from the board when scraped: how many are idle and
+    which are evaluating, since when and at what CPU priority (one series per evaluating process)."""
+
+    def __init__(self, board: ProcessBoard) -> None:
+        self.board = board
+
+    def collect(self) -> Iterator[Metric]:
+        states = self.board.states()
+        count = GaugeMetricFamily(
+            "openbaar_sparql_query_processes",
+            "Query processes started and alive, by state: idle (ready for a query) or evaluating.",
+            labels=["state"],
+        )
+        evaluating = [s for s in states if s.evaluating_since is not None]
+        count.add_metric(["idle"], len(states) - len(evaluating))
+        count.add_metric(["evaluating"], len(evaluating))
+        labels = ["query_process", "server_process"]
+        since = GaugeMetricFamily(
+            "openbaar_sparql_evaluation_start_time_seconds",
+            "When each query process that is evaluating now was given its query (Unix time), by its pid "
+            "and its server process's pid; the series ends with the evaluation.",
+            labels=labels,
+        )
+        nice = GaugeMetricFamily(
+            "openbaar_sparql_evaluation_nice",
+            "CPU priority (nice) of each query process that is evaluating now: 0, or 19 once lowered to "
+            "make way for other queries of its server process.",
+            labels=labels,
+        )
+        for state in evaluating:
+            pids = [str(state.pid), str(state.server_pid)]
+            since.add_metric(pids, state.evaluating_since)  # type: ignore[arg-type]
+            nice.add_metric(pids, state.nice)
+        yield from (count, since, nice)
+
+
 def _last_build(build: dict[str, Any] | None) -> Iterator[Metric]:
     ok = GaugeMetricFamily("openbaar_last_build_ok", "The last build succeeded (1) or failed (0).")
     finished = GaugeMetricFamily("openbaar_last_build_timestamp_seconds", "When the last build ended (Unix time).")
@@ -121,7 +159,7 @@ def _last_build(build: dict[str, Any] | None) -> Iterator[Metric]:
     yield from (ok, finished, rejected)
 
 
-def _registry(live: Live) -> CollectorRegistry:
+def _registry(live: Live, board: ProcessBoard | None) -> CollectorRegistry:
     if shared_metrics_dir():
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
@@ -141,6 +179,8 @@ def _registry(live: Live) -> CollectorRegistry:
         ):
             registry.register(collector)
     registry.register(_LiveReleaseCollector(live))
+    if board is not None:  # none with a remote SPARQL engine
+        registry.register(_QueryProcessCollector(board))
     return registry
 
 
@@ -148,7 +188,10 @@ def _registry(live: Live) -> CollectorRegistry:
 def metrics() -> ResponseReturnValue:
     registry = current_app.extensions.get("openbaar.metrics")
     if registry is None:
-        registry = current_app.extensions["openbaar.metrics"] = _registry(current_app.extensions["openbaar.live"])
+        extensions = current_app.extensions
+        registry = extensions["openbaar.metrics"] = _registry(
+            extensions["openbaar.live"], extensions.get("openbaar.query_processes")
+        )
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0])
 
 

@@ -14,10 +14,15 @@ __all__ = ["bp", "endpoint", "init_app", "queries"]
 
 def init_app(app: Flask) -> None:
     """One query service per server process: its cache and query processes live as long as the process."""
+    from ...query.board import ProcessBoard
     from ...query.engine import QueryService
     from ...query.remote import RemoteQueryService
 
     settings = app.config["OPENBAAR"]
-    engine = RemoteQueryService if settings.sparql_endpoint else QueryService
-    app.extensions["openbaar.queries"] = engine(settings, app.extensions["openbaar.live"])
+    live = app.extensions["openbaar.live"]
+    if settings.sparql_endpoint:
+        app.extensions["openbaar.queries"] = RemoteQueryService(settings, live)
+    else:  # /metrics reads the board: which query processes are alive and which evaluate
+        board = app.extensions["openbaar.query_processes"] = ProcessBoard.for_server()
+        app.extensions["openbaar.queries"] = QueryService(settings, live, board)
     app.register_blueprint(bp)
