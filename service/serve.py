@@ -120,7 +120,8 @@ def run(settings: Settings, *, host: str, port: int, workers: int, dev: bool = F
     if dev:
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return
-    metrics_dir = tempfile.mkdtemp(prefix="openbaar-metrics-")
+    # Metric files and the query-process board are written on every query: on tmpfs that is a memory write.
+    metrics_dir = tempfile.mkdtemp(prefix="openbaar-metrics-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     share_metrics_in(metrics_dir)
     try:
         _Gunicorn(settings, gunicorn_options(host, port, workers, settings)).run()
