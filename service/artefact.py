@@ -123,6 +123,14 @@ def _target(root: Path, release_id: str, name: str) -> Path:
     return root.joinpath(*relative.parts[1:])
 
 
+def _file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """A regular member's contents: ``extractfile`` gives None only for other kinds, refused before this."""
+    data = tar.extractfile(member)
+    if data is None:
+        raise ReleaseError(f"the artefact holds '{member.name}', which is not a regular file")
+    return data
+
+
 def _unpack(stream: IO[bytes], staging: Path) -> tuple[str, dict[str, str], dict[str, Any]]:
     """Extract regular files while hashing them; the release id, the digests seen and the digest list."""
     seen: dict[str, str] = {}
@@ -132,7 +140,7 @@ def _unpack(stream: IO[bytes], staging: Path) -> tuple[str, dict[str, str], dict
         with tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 if member.name == DIGESTS and member.isfile():
-                    listed = json.loads(tar.extractfile(member).read())  # type: ignore[union-attr]
+                    listed = json.loads(_file(tar, member).read())
                     continue
                 if listed is not None:
                     raise ReleaseError("the artefact has files after its digest list; it was not made by 'export'")
@@ -145,9 +153,9 @@ def _unpack(stream: IO[bytes], staging: Path) -> tuple[str, dict[str, str], dict
                 target = _target(staging, release_id, member.name)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 sha = hashlib.sha256()
-                source = tar.extractfile(member)
+                source = _file(tar, member)
                 with open(target, "wb") as out:
-                    while chunk := source.read(_CHUNK):  # type: ignore[union-attr]
+                    while chunk := source.read(_CHUNK):
                         sha.update(chunk)
                         out.write(chunk)
                 seen[Path(member.name).relative_to(release_id).as_posix()] = sha.hexdigest()

@@ -128,6 +128,12 @@ class Settings:
         return self.project / "vocab"
 
     @property
+    def home_dir(self) -> Path:
+        """``home``, which ``__post_init__`` always sets: it is optional only as an argument."""
+        assert self.home is not None
+        return self.home
+
+    @property
     def releases_dir(self) -> Path:
         assert self.home is not None
         return self.home / "releases"

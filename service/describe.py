@@ -15,6 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .store import RdfTerm, solutions
+
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 GEO = "http://www.opengis.net/ont/geosparql#"
@@ -197,7 +199,13 @@ class Describer:
             outgoing = self._groups(subject, "out")
             incoming = self._groups(subject, "in")
         closure = self._closure(outgoing)
-        types = [str(q.object.value) for g in outgoing if g.predicate == RDF_TYPE.value for q in g.quads]
+        types = [
+            str(q.object.value)
+            for g in outgoing
+            if g.predicate == RDF_TYPE.value
+            for q in g.quads
+            if not isinstance(q.object, ox.Triple)
+        ]
         wkt_quads = [q for g in outgoing if g.predicate == AS_WKT.value for q in g.quads]
         wkt = _crs84(wkt_quads + [q for q in closure if q.predicate == AS_WKT])
         mentioned = _mentioned(subject, outgoing, incoming, closure)
@@ -223,8 +231,8 @@ class Describer:
         key = ("props", direction, subject.value)
         if key not in self._counts:
             text, var = (COUNT_OUT, "s") if direction == "out" else (COUNT_IN, "o")
-            rows = self.store.query(text, substitutions={ox.Variable(var): subject})
-            self._counts[key] = {r["p"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+            rows = solutions(self.store.query(text, substitutions={ox.Variable(var): subject}))
+            self._counts[key] = {r["p"].value: int(r["n"].value) for r in rows}
         return dict(self._counts[key])
 
     def _page(
@@ -239,8 +247,11 @@ class Describer:
         else:  # skipping in Rust: 250,000 links are passed in a tenth of a second, not seconds in Python
             # Only two integers join the fixed text; the terms are bound. Same order as the pattern scan.
             text = f"{PAGE_QUERY} OFFSET {int(start)} LIMIT {int(PAGE_SIZE)}"
-            bound = {ox.Variable("p"): predicate, ox.Variable("s" if direction == "out" else "o"): subject}
-            rows = self.store.query(text, substitutions=bound)
+            bound: dict[ox.Variable, RdfTerm] = {
+                ox.Variable("p"): predicate,
+                ox.Variable("s" if direction == "out" else "o"): subject,
+            }
+            rows = solutions(self.store.query(text, substitutions=bound))
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         return Group(predicate.value, direction, total, quads, page)
 
@@ -302,7 +313,7 @@ class Describer:
                 ]
                 if quads:
                     best = _best_literal(quads, languages)
-                    keep = [q for q in quads if (q.object.language or "") in (*languages, "")]
+                    keep = [q for q in quads if (_literal(q).language or "") in (*languages, "")]
                     return Label(best.value, best.language or "", True), _unique(keep or quads)
         extra = self._extra.get(iri)
         if extra:
@@ -328,8 +339,12 @@ class Describer:
         key = ("classes", graph)
         if key not in self._counts:
             g = node(graph)
-            rows = [] if g is None else self.store.query(COUNT_CLASSES_IN_GRAPH, substitutions={ox.Variable("g"): g})
-            self._counts[key] = [(r["c"].value, int(r["n"].value)) for r in rows]  # type: ignore[union-attr]
+            rows: Iterable[ox.QuerySolution] = (
+                []
+                if g is None
+                else solutions(self.store.query(COUNT_CLASSES_IN_GRAPH, substitutions={ox.Variable("g"): g}))
+            )
+            self._counts[key] = [(r["c"].value, int(r["n"].value)) for r in rows]
         return list(self._counts[key])
 
     def examples(self, cls: str, graph: str, limit: int = 5) -> list[str]:
@@ -350,7 +365,7 @@ class Describer:
                     ("class", COUNT_TYPE_PER_GRAPH, "c"),
                     ("property", COUNT_PROPERTY_PER_GRAPH, "p"),
                 ):
-                    for r in self.store.query(text, substitutions={ox.Variable(var): t}):  # type: ignore[union-attr]
+                    for r in solutions(self.store.query(text, substitutions={ox.Variable(var): t})):
                         counts[use][r["g"].value] = int(r["n"].value)
             self._counts[key] = counts
         return {use: dict(n) for use, n in self._counts[key].items()}
@@ -377,8 +392,15 @@ def _mentioned(
     return list(seen)
 
 
+def _literal(quad: ox.Quad) -> ox.Literal:
+    """The object of a quad already filtered to literal objects (a list does not carry the narrowing)."""
+    if not isinstance(quad.object, ox.Literal):
+        raise TypeError(f"expected a literal object in {quad}")
+    return quad.object
+
+
 def _best_literal(quads: list[ox.Quad], languages: tuple[str, ...]) -> ox.Literal:
-    literals = [q.object for q in quads]
+    literals = [_literal(q) for q in quads]
     for lang in languages:
         for lit in literals:
             if (lit.language or "").lower().split("-")[0] == lang:
@@ -397,6 +419,8 @@ def _crs84(quads: list[ox.Quad]) -> list[str]:
     """WKT literals in CRS84: those without a CRS IRI, or with the CRS84 one (stripped)."""
     out = []
     for q in quads:
+        if isinstance(q.object, ox.Triple):
+            continue
         text = q.object.value.strip()
         if text.startswith(CRS84):
             out.append(text[len(CRS84) :].strip())

@@ -15,7 +15,7 @@ from .describe import Description
 from .formats import BY_EXTENSION
 from .jsonld import Context, PyldTriple, compact
 from .prefixes import WELL_KNOWN
-from .store import rdf_format
+from .store import rdf_format, written
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
@@ -106,11 +106,11 @@ def serialize(
     fmt = rdf_format(BY_EXTENSION[extension].media_type)
     # A triple stated in two graphs is written twice in triple formats: still the same graph to any parser,
     # and cheaper than removing the repeat in Python on every request.
-    data: Iterable[ox.Quad | ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)
+    data: Iterable[ox.Quad] | Iterable[ox.Triple] = quads if fmt.supports_datasets else (q.triple for q in quads)
     names = {**WELL_KNOWN, **prefixes}
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        return ox.serialize(data, format=fmt)
-    return ox.serialize(data, format=fmt, prefixes=names)
+        return written(ox.serialize(data, format=fmt))
+    return written(ox.serialize(data, format=fmt, prefixes=names))
 
 
 def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:

@@ -72,7 +72,7 @@ def live_release(settings: Settings) -> Release | None:
     pointer = settings.live_pointer
     if not pointer.is_symlink():
         return None
-    path = settings.home / os.readlink(pointer)  # type: ignore[operator]
+    path = settings.home_dir / os.readlink(pointer)
     manifest = path / MANIFEST
     if not manifest.is_file():
         return None
@@ -189,8 +189,8 @@ def prune(settings: Settings) -> list[str]:
 @contextmanager
 def build_lock(settings: Settings) -> Iterator[None]:
     """One build at a time per home directory."""
-    settings.home.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-    with open(settings.home / "build.lock", "w") as handle:  # type: ignore[operator]
+    settings.home_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.home_dir / "build.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

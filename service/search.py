@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .describe import LABEL_PROPERTIES
+from .store import solutions, written
 
 INDEX_FILE = "search.sqlite"
 #: Literals longer than this are descriptions, not names; they are not indexed.
@@ -47,14 +48,14 @@ def write_index(store: ox.Store, path: Path, id_base: str) -> dict[str, int]:
     db = sqlite3.connect(path)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        tsv = store.query(TYPED).serialize(format=ox.QueryResultsFormat.TSV)
+        tsv = written(solutions(store.query(TYPED)).serialize(format=ox.QueryResultsFormat.TSV))
         prefix = "<" + id_base
         iris = (line[1:-1] for line in tsv.decode("utf-8").split("\n")[1:] if line.startswith(prefix))
         db.executemany("INSERT INTO resource (iri) VALUES (?)", ((iri,) for iri in iris))
         resources = db.execute("SELECT COUNT(*) FROM resource").fetchone()[0]
         predicates = dict.fromkeys(p.value for p in LABEL_PROPERTIES)
         rdfs = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
-        for row in store.query(WORDED, prefixes=rdfs):  # type: ignore[union-attr]
+        for row in solutions(store.query(WORDED, prefixes=rdfs)):
             predicates[row[0].value] = None
         subjects: dict[str, int] = {}
         texts: dict[str, int] = {}
@@ -94,8 +95,8 @@ def add_resources(store: ox.Store, path: Path, id_base: str, graph: str) -> int:
 
     A resource already listed (typed in another graph too) is not listed twice.
     """
-    rows = store.query(TYPED_IN, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
-    iris = [row[0].value for row in rows if row[0].value.startswith(id_base)]  # type: ignore[union-attr]
+    rows = solutions(store.query(TYPED_IN, substitutions={ox.Variable("g"): ox.NamedNode(graph)}))
+    iris = [row[0].value for row in rows if row[0].value.startswith(id_base)]
     db = sqlite3.connect(path)
     try:
         db.execute("CREATE TEMP TABLE added (iri TEXT NOT NULL)")

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .prefixes import WELL_KNOWN
-from .store import rdf_format, results_format
+from .store import RdfTerm, rdf_format, results_format, solutions, written
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -93,9 +93,12 @@ _EMPTY = ox.Store()
 
 def regex_compiles(pattern: str, flags: str | None) -> bool:
     """Whether the engine's regular-expression compiler accepts ``pattern`` (within its size limit)."""
-    subs = {ox.Variable("pattern"): ox.Literal(pattern), ox.Variable("flags"): ox.Literal(flags or "")}
-    solutions = list(_EMPTY.query(_REGEX_PROBE, substitutions=subs))  # type: ignore[arg-type]
-    return bool(solutions) and solutions[0]["ok"] is not None
+    subs: dict[ox.Variable, RdfTerm] = {
+        ox.Variable("pattern"): ox.Literal(pattern),
+        ox.Variable("flags"): ox.Literal(flags or ""),
+    }
+    rows = list(solutions(_EMPTY.query(_REGEX_PROBE, substitutions=subs)))
+    return bool(rows) and rows[0]["ok"] is not None
 
 
 def _readable_syntax_error(message: str) -> str:
@@ -121,7 +124,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
     if bindings_media is None:
         raise NotAcceptable("bindings")
     if isinstance(result, ox.QueryBoolean):
-        return Document(bindings_media, result.serialize(format=results_format(bindings_media)), False)
+        return Document(bindings_media, written(result.serialize(format=results_format(bindings_media))), False)
     variables = [v.value for v in result.variables]
     rows = list(islice(result, row_limit + 1))
     truncated = len(rows) > row_limit
@@ -134,7 +137,7 @@ def document(result: Any, bindings_media: str | None, graph_media: str | None, r
 PREFIXES = WELL_KNOWN
 
 
-def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Document:
+def _graph_document(result: Iterable[ox.Triple], media: str, row_limit: int) -> Document:
     triples = list(islice(result, row_limit + 1))
     truncated = len(triples) > row_limit
     del triples[row_limit:]
@@ -142,7 +145,7 @@ def _graph_document(result: ox.QueryTriples, media: str, row_limit: int) -> Docu
     if rdf_format(media).supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = PREFIXES if media in ("text/turtle", "application/trig") else None
-    body = ox.serialize(items, format=rdf_format(media), prefixes=prefixes)
+    body = written(ox.serialize(items, format=rdf_format(media), prefixes=prefixes))
     return Document(media, body, truncated)
 
 
@@ -156,7 +159,7 @@ def parsed_document(
         if graph_media is None:
             raise NotAcceptable("graph")
         triples = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(stream, ox.RdfFormat.N_TRIPLES))
-        return _graph_document(triples, graph_media, row_limit)  # type: ignore[arg-type]
+        return _graph_document(triples, graph_media, row_limit)
     result = ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
     return document(result, bindings_media, graph_media, row_limit)
 

@@ -14,6 +14,9 @@ Store = ox.Store
 RdfFormat = ox.RdfFormat
 QueryResultsFormat = ox.QueryResultsFormat
 NamedNode = ox.NamedNode
+#: What a query variable can be bound to (``substitutions``), and what ``Store.query`` returns.
+RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 #: Quads per named graph, the first check of a fresh release.
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -37,17 +40,28 @@ def bulk_load_graph(store: ox.Store, data: bytes | str, rdf_format: str, graph: 
     store.bulk_load(data, fmt, to_graph=ox.NamedNode(graph))
 
 
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """A SELECT's result as solutions: ``Store.query`` is typed to return any of the three result kinds."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected SELECT solutions, got {type(result).__name__}")
+    return result
+
+
+def written(data: bytes | None) -> bytes:
+    """The bytes of a ``serialize``/``dump`` called without an output, which pyoxigraph types as optional."""
+    if data is None:
+        raise TypeError("pyoxigraph returned no bytes for a serialisation without an output")
+    return data
+
+
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Quads per named graph."""
-    return {
-        str(s["g"].value): int(s["n"].value)
-        for s in store.query(GRAPH_COUNTS)  # type: ignore[union-attr]
-    }
+    return {str(s["g"].value): int(s["n"].value) for s in solutions(store.query(GRAPH_COUNTS))}
 
 
 def ask(store: ox.Store, query: str, **bindings: str) -> bool:
     """Run an ASK with IRIs bound through substitutions, never pasted into the text."""
-    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+    subs: dict[ox.Variable, RdfTerm] = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
     return bool(store.query(query, substitutions=subs))
 
 
@@ -67,7 +81,7 @@ def shared_triples(store: ox.Store, counts: dict[str, int]) -> list[str]:
         if graph == largest or len(found) >= 10:
             continue
         done.add(graph)
-        for row in store.query(_SHARED, substitutions={ox.Variable("g"): ox.NamedNode(graph)}):  # type: ignore[union-attr]
+        for row in solutions(store.query(_SHARED, substitutions={ox.Variable("g"): ox.NamedNode(graph)})):
             if row["h"].value in done:
                 continue
             found.append(f"{row['s']} {row['p']} {row['o']} is in {row['g'].value} and in {row['h'].value}")
@@ -101,7 +115,7 @@ def results_format(media_type: str) -> ox.QueryResultsFormat:
     return found
 
 
-def run_query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def run_query(store: ox.Store, text: str) -> QueryResult:
     """Evaluate a query over the union of the named graphs; raises SyntaxError for bad or update text."""
     return store.query(text, use_default_graph_as_union=True)
 
@@ -111,10 +125,10 @@ def result_kind(result: object) -> str:
     return "graph" if isinstance(result, ox.QueryTriples) else "bindings"
 
 
-def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, media_type: str) -> bytes:
+def serialize_result(result: QueryResult, media_type: str) -> bytes:
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=rdf_format(media_type))
-    return result.serialize(format=results_format(media_type))
+        return written(result.serialize(format=rdf_format(media_type)))
+    return written(result.serialize(format=results_format(media_type)))
 
 
 def dump_graph(
@@ -122,20 +136,17 @@ def dump_graph(
 ) -> None:
     """Serialise one named graph, in Rust, to a path or a binary file-like object."""
     fmt = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[rdf_format]
-    store.dump(output, fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)  # type: ignore[arg-type]
+    store.dump(output, fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)  # type: ignore[arg-type]  # pyoxigraph's stub wants typing.IO[bytes]; any object with write() does
 
 
 def select_rows(store: ox.Store, query: str, **bindings: str) -> list[dict[str, str]]:
     """A SELECT as plain strings, with IRIs bound through substitutions, never pasted into the text."""
-    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
-    result = store.query(query, substitutions=subs)
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [
-        {n: row[n].value for n in names if row[n] is not None}
-        for row in result  # type: ignore[union-attr]
-    ]
+    subs: dict[ox.Variable, RdfTerm] = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+    result = solutions(store.query(query, substitutions=subs))
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
 
 def graph_ntriples(store: ox.Store, graph: str) -> bytes:
     """One named graph as N-Triples bytes (small graphs: the catalogue)."""
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    return written(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))

@@ -57,8 +57,8 @@ def load_vocabulary(vocab_dir: Path, public_base: str) -> Graph:
     rebased = Graph()
     for prefix, ns in graph.namespaces():
         rebased.bind(prefix, ns.replace(WRITTEN_BASE, new_base) if str(ns).startswith(WRITTEN_BASE) else ns)
-    for triple in graph:
-        rebased.add(tuple(_rebase(t, new_base) for t in triple))  # type: ignore[arg-type]
+    for s, p, o in graph:
+        rebased.add((_rebase(s, new_base), _rebase(p, new_base), _rebase(o, new_base)))
     return rebased
 
 

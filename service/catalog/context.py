@@ -62,8 +62,8 @@ class CatalogContext:
                 if any(p.startswith(base) for p in pom.predicates):
                     return True
                 for o in pom.objects:
-                    constant = isinstance(o, TermMap) and isinstance(o.value, Template) and o.value.is_constant
-                    if constant and o.value.constant.startswith(base):  # type: ignore[union-attr]
+                    value = o.value if isinstance(o, TermMap) else None
+                    if isinstance(value, Template) and value.is_constant and value.constant.startswith(base):
                         return True
         return False
 

@@ -54,7 +54,7 @@ def inline_of(builder: Builder) -> Inline | None:
 
 
 def _inlined(builder: Builder, inline: Inline) -> Builder:
-    builder.inline = inline  # type: ignore[attr-defined]
+    vars(builder)["inline"] = inline  # a function attribute, which mypy does not type
     return builder
 
 
@@ -108,7 +108,7 @@ class TermBuilders:
         cursor = self.cursor
         parts = [(p if isinstance(p, str) else (self.column(p.column, where), p.column)) for p in template.parts]
         if len(parts) == 1 and isinstance(parts[0], tuple):
-            ((i, name),) = parts
+            i, name = parts[0]
 
             def single(row: Row) -> str | None:
                 v = row[i]
@@ -199,7 +199,8 @@ class TermBuilders:
         k = refs[0]
         ref = parts[k]
         assert isinstance(ref, Reference)
-        before, after = "".join(parts[:k]), "".join(parts[k + 1 :])  # type: ignore[arg-type]
+        before = "".join(p for p in parts[:k] if isinstance(p, str))  # the one reference is at k
+        after = "".join(p for p in parts[k + 1 :] if isinstance(p, str))
         return before, self.column(ref.column, where), ref.column, after
 
     def _template_inline(self, tm: TermMap, where: str, head: str, tail: str, *, iri: bool) -> Inline:

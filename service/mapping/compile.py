@@ -15,7 +15,7 @@ from .plan import Emitter, MapPlan, SourcePlan
 
 #: run(rows, numbers, append, cursor, missing) maps a chunk and returns how many subjects each map made;
 #: ``missing(map, row)`` reports a row without subject.
-ChunkMapper = Callable[..., None]
+ChunkMapper = Callable[..., tuple[int, ...]]
 
 
 def _cat(*parts: str) -> str:
@@ -68,7 +68,7 @@ def compile_plan(plan: SourcePlan) -> ChunkMapper:
     source = "\n".join(w.lines) + "\n"
     exec(compile(source, f"<mapping plan for {plan.source.path.name}>", "exec"), namespace)
     run: ChunkMapper = namespace["run"]
-    run.source = source  # type: ignore[attr-defined]
+    vars(run)["source"] = source  # a function attribute, which mypy does not type
     return run
 
 
@@ -210,7 +210,8 @@ def _complex(emitters: list[Emitter], g: str, ginf: str) -> Callable[..., None]:
                 o = em.build(row)
                 objects: tuple[str, ...] | list[str] = () if o is None else (o,)
             else:
-                objects = em.join(row)  # type: ignore[misc]
+                assert em.join is not None  # an emitter has a builder or a join
+                objects = em.join(row)
             for o in objects:
                 append(f"{s}{em.predicate}{o}{g}")
                 for q in em.forward:

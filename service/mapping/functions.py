@@ -48,7 +48,7 @@ class FunctionSpec:
 
 
 @functools.lru_cache(maxsize=4)
-def _to_crs84(crs: str) -> Callable[..., tuple[object, object]]:
+def _to_crs84(crs: str) -> Callable[..., tuple[list[float], list[float]]]:
     from pyproj import Transformer
 
     return Transformer.from_crs(crs, "OGC:CRS84", always_xy=True).transform
@@ -120,7 +120,7 @@ def _wkt_point(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None],
     elif good:
         lons, lats = (px, py) if crs == "EPSG:4326" else _to_crs84(crs)(px, py)
         head = f"<{CRS84_IRI}> POINT("
-        for i, lon, lat in zip(good, lons, lats, strict=True):  # type: ignore[call-overload]
+        for i, lon, lat in zip(good, lons, lats, strict=True):
             out[i] = f"{head}{_fmt(lon)} {_fmt(lat)})"
     return out, problems
 
@@ -208,7 +208,7 @@ def _wkt(args: Arguments, n: int, ctx: Context) -> tuple[list[str | None], list[
             continue
         xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
         lons, lats = (xs, ys) if crs == "EPSG:4326" else _to_crs84(crs)(xs, ys)
-        converted = [(_fmt(lon), _fmt(lat)) for lon, lat in zip(lons, lats, strict=True)]  # type: ignore[call-overload]
+        converted = [(_fmt(lon), _fmt(lat)) for lon, lat in zip(lons, lats, strict=True)]
         out[i] = f"<{CRS84_IRI}> {kind} {geometry.rewrite(body, converted)}"
     return out, problems
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import SourceError
 from .builders import inline_of
 from .compile import compile_plan
-from .functions import BOTH, FUNCTIONS, Context
+from .functions import BOTH, FUNCTIONS, Arguments, Context
 from .keys import KeyScreen
 from .model import DatasetMapping, Source
 from .plan import Cursor, Entailment, JoinIndex, SourcePlan, plan_dataset, plan_join_index
@@ -136,7 +136,7 @@ def _derive(
     columns: dict[int, list[str | None]] = {}
     for derived in plan.derived:
         spec = FUNCTIONS[derived.call.function]
-        args: dict[str, object] = {}
+        args: Arguments = {}
         names: dict[str, str] = {}
         for param, arg in derived.arguments.items():
             if isinstance(arg, int):
@@ -146,7 +146,7 @@ def _derive(
                 names[param] = plan.columns[arg]
             else:
                 args[param] = arg
-        values, found = spec.apply(args, n, context)  # type: ignore[arg-type]
+        values, found = spec.apply(args, n, context)
         names[BOTH] = ", ".join(names.values())
         problems.extend((numbers[i], names.get(param, param), reason) for i, param, reason in found)
         results.append(values)

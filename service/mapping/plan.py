@@ -42,7 +42,8 @@ class Entailment:
 
     def for_predicate(self, p: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(predicates q with s q o, predicates r with o r s) entailed by one triple s p o."""
-        forward, backward = {p}, set()
+        forward: set[str] = {p}
+        backward: set[str] = set()
         frontier = [(p, True)]
         while frontier:
             q, fwd = frontier.pop()
@@ -111,7 +112,7 @@ class _Planner(TermBuilders):
         sources: list[TriplesMap],
         cursor: Cursor,
         entailment: Entailment,
-        graph_base: str,
+        graph_base: str | None,
     ) -> None:
         source = sources[0].source
         withheld = {w.column for w in mapping.policy.withheld_columns(source)}

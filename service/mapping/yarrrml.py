@@ -28,6 +28,7 @@ from .model import (
     Source,
     Template,
     TermMap,
+    TermType,
     TriplesMap,
 )
 
@@ -169,7 +170,7 @@ class _Parser:
             dt_iri = self.expand(str(dt), f"{where}.datatype") if dt else None
             if "function" in node and kind == "iri":
                 value: Template | FunctionCall = self.iri_function(node, where)
-                term_type = "iri"
+                term_type: TermType = "iri"
             elif "function" in node:
                 value = self.function(node, where)
                 term_type = "literal"

@@ -37,8 +37,8 @@ def build_cube(dimensions: tuple[str, ...], cells: dict[tuple[str, ...], int]) -
     """Counts for every combination of the observed values (zeros included) and every total."""
     values = [sorted({key[d] for key in cells}) for d in range(len(dimensions))]
     counts: dict[Key, int] = {}
-    for key in itertools.product(*values):
-        counts[key] = cells.get(key, 0)
+    for observed in itertools.product(*values):
+        counts[observed] = cells.get(observed, 0)
     for key, n in list(counts.items()):
         for mask in itertools.product((False, True), repeat=len(dimensions)):
             if any(mask):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .scanner import KIND_LABELS, kinds_in
 
@@ -75,7 +75,7 @@ def constant_hits(mapping: DatasetMapping) -> list[str]:
     for tm in mapping.triples_maps:
         for i, pom in enumerate(tm.predicate_objects):
             for obj in pom.objects:
-                value = getattr(obj, "value", None)
+                value: Any = getattr(obj, "value", None)  # a Template, duck-typed: no run-time import of mapping
                 if getattr(obj, "term_type", None) != "literal" or not hasattr(value, "is_constant"):
                     continue
                 if not value.is_constant:

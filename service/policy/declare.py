@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, TypeGuard, TypeVar
 
 from ..errors import MappingError, MappingProblems
 from .grounds import GROUNDS, normalise
@@ -17,6 +17,7 @@ from .model import (
     Allowance,
     Policy,
     RowCondition,
+    ScanKind,
     UnpublishedColumn,
     WithheldColumn,
     WithheldDataset,
@@ -24,9 +25,15 @@ from .model import (
 
 Fail = Callable[..., MappingError]
 POLICY_KEYS = {"withheld", "rows", "aggregate", "dataset", "allow", "unpublished"}
-UNPUBLISHED_REASONS = ("empty", "redundant")
-SCAN_KINDS = ("bsn", "email", "phone", "iban", "address")
+UNPUBLISHED_REASONS: tuple[Literal["empty", "redundant"], ...] = ("empty", "redundant")
+SCAN_KINDS: tuple[ScanKind, ...] = ("bsn", "email", "phone", "iban", "address")
 ACCESS = ("NON_PUBLIC", "RESTRICTED")
+_Word = TypeVar("_Word", bound=str)
+
+
+def _among(text: str, options: tuple[_Word, ...]) -> TypeGuard[_Word]:
+    """Whether ``text`` is one of ``options``; then it has their literal type."""
+    return text in options
 
 
 def _str_list(value: Any) -> list[Any]:
@@ -156,7 +163,7 @@ class _Reader:
     def unpublished(self, node: Any, where: str) -> UnpublishedColumn:
         node = self.mapping(node, where, {"column", "reason", "repeats", "motivation", "source"})
         reason = str(node.get("reason") or "")
-        if not node.get("column") or reason not in UNPUBLISHED_REASONS:
+        if not node.get("column") or not _among(reason, UNPUBLISHED_REASONS):
             raise self.fail(where, "an unpublished column needs 'column' and 'reason' (empty or redundant)")
         repeats = tuple(str(c) for c in _str_list(node.get("repeats") or []))
         if (reason == "redundant") != bool(repeats):
@@ -169,18 +176,18 @@ class _Reader:
         if not motivation or "\n" in motivation:
             raise self.fail(f"{where}.motivation", "a one-line motivation in Dutch is required")
         source = str(node["source"]) if node.get("source") else None
-        return UnpublishedColumn(str(node["column"]), reason, motivation, repeats, source)  # type: ignore[arg-type]
+        return UnpublishedColumn(str(node["column"]), reason, motivation, repeats, source)
 
     def allow(self, node: Any, where: str) -> Allowance:
         node = self.mapping(node, where, {"kind", "column", "motivation"})
         kind = str(node.get("kind") or "")
-        if kind not in SCAN_KINDS:
+        if not _among(kind, SCAN_KINDS):
             raise self.fail(f"{where}.kind", f"kind is one of {', '.join(SCAN_KINDS)}, not '{kind}'")
         motivation = str(node.get("motivation") or "").strip()
         if not motivation:
             raise self.fail(f"{where}.motivation", "an allow entry needs a motivation: why this is not personal data")
         column = str(node["column"]) if node.get("column") else None
-        return Allowance(kind=kind, motivation=motivation, column=column)  # type: ignore[arg-type]
+        return Allowance(kind=kind, motivation=motivation, column=column)
 
 
 def read_policy(raw: Any, fail: Fail) -> Policy:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .grounds import GROUNDS
-from .model import Policy
+from .model import Policy, RowCondition
 
 if TYPE_CHECKING:  # annotations only: the policy imports nothing from mapping at run time
     from ..mapping.model import DatasetMapping
@@ -63,9 +63,9 @@ def describe_exceptions(policy: Policy, lang: str) -> list[str]:
     return parts
 
 
-def condition_text(condition: object, lang: str) -> str:
+def condition_text(condition: RowCondition, lang: str) -> str:
     """A row condition in words, without its values: they name what is withheld, so they are never published."""
-    column, operator = condition.column, condition.operator  # type: ignore[attr-defined]
+    column, operator = condition.column, condition.operator
     if operator == "matches":
         return (
             f"kolom '{column}' voldoet aan een uitgezonderd patroon"

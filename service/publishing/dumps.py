@@ -121,7 +121,7 @@ class StreamDumps:
                 _Output(
                     self.folder / f"{stem}.{DUMP_FORMATS['nt'].suffix}",
                     self.level,
-                    lambda block, s=suffix: block.replace(s, b" .\n"),
+                    lambda block: block.replace(suffix, b" .\n"),
                 ),
             )
         return self.outputs[graph]

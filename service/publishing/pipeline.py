@@ -220,6 +220,8 @@ def _map_and_load(
         pass_fds=(write_fd,),
         env=child_environment(),
     )
+    errors = proc.stderr
+    assert errors is not None  # opened with PIPE
     os.close(write_fd)
 
     def follow() -> None:
@@ -232,8 +234,8 @@ def _map_and_load(
                     outcome.update(event)
 
     def watch() -> None:
-        with proc.stderr:  # type: ignore[union-attr]
-            stderr.append(proc.stderr.read())  # type: ignore[union-attr]
+        with errors:
+            stderr.append(errors.read())
         proc.wait()
         _release_fifo_reader(fifo)
         if tee is not None:

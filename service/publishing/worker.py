@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Protocol
 
 from ..errors import OpenbaarError
 from ..mapping.materialize import Options, materialize
@@ -20,7 +20,15 @@ from ..mapping.yarrrml import parse_mapping
 from .guards import GUARDS
 
 
-def run(job: dict[str, Any], out: IO[bytes], events: IO[str]) -> int:
+class _Sink(Protocol):
+    """Where the N-Quads go: the loader's pipe, or that and the dump writer's together (``_Tee``)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
+def run(job: dict[str, Any], out: _Sink, events: IO[str]) -> int:
     """Map every dataset of the job; 0 when all went well, 2 when the data or a mapping is at fault."""
 
     def emit(**event: Any) -> None:
@@ -77,7 +85,7 @@ def main() -> None:
     with open(job["output"], "wb", buffering=1 << 20) as out:
         tee = open(job["tee"], "wb", buffering=1 << 20) if job.get("tee") else None  # noqa: SIM115
         try:
-            code = run(job, _Tee(out, tee) if tee else out, events)  # type: ignore[arg-type]
+            code = run(job, _Tee(out, tee) if tee else out, events)
         except BrokenPipeError:
             code = 1
         finally:

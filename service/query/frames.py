@@ -10,7 +10,7 @@ import os
 import select
 import struct
 import time
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 _HEADER = struct.Struct(">I")
 
@@ -23,7 +23,7 @@ class TimedOut(TimeoutError):
     """Nothing complete arrived before the given moment."""
 
 
-def write_frame(stream: BinaryIO, message: dict[str, Any]) -> None:
+def write_frame(stream: IO[bytes], message: dict[str, Any]) -> None:
     payload = marshal.dumps(message)
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()

@@ -33,7 +33,9 @@ def blank_opaque(query: str) -> str:
 def update_keyword(query: str, *, blanked: bool = False) -> str | None:
     """The update operation the text starts with (after its prologue), if it is one."""
     text = query if blanked else blank_opaque(query)
-    match = _FIRST_WORD.match(text, _PROLOGUE.match(text).end())  # type: ignore[union-attr]
+    prologue = _PROLOGUE.match(text)
+    assert prologue is not None  # the pattern matches the empty string
+    match = _FIRST_WORD.match(text, prologue.end())
     word = match.group(0).upper() if match else ""
     return word if word in UPDATE_KEYWORDS else None
 

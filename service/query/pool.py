@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from ..config import child_environment
 from .board import ProcessBoard
@@ -59,7 +59,8 @@ class QueryProcess:
             close_fds=True,
         )
         self.pid, self.board = self.popen.pid, board
-        self.reader = FrameReader(self.popen.stdout.fileno())  # type: ignore[union-attr]
+        self.stdin, self.stdout = _pipes(self.popen)
+        self.reader = FrameReader(self.stdout.fileno())
         try:
             hello = self.reader.read(time.monotonic() + SPAWN_TIMEOUT)
         except (TimedOut, PipeClosed):
@@ -78,7 +79,7 @@ class QueryProcess:
         self.board.evaluating(self.pid)
         started = time.monotonic()
         try:
-            write_frame(self.popen.stdin, request)  # type: ignore[arg-type]
+            write_frame(self.stdin, request)
             until = started + min(DEMOTE_AFTER, deadline)
             while True:
                 try:
@@ -122,19 +123,26 @@ class QueryProcess:
             self.popen.send_signal(signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(5)
-        for stream in (self.popen.stdin, self.popen.stdout):
+        for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
-                stream.close()  # type: ignore[union-attr]
+                stream.close()
 
     def close(self) -> None:
         """Ask an idle process to end (closing its input ends its loop), then make sure."""
         self.board.gone(self.pid)
         with contextlib.suppress(OSError):
-            self.popen.stdin.close()  # type: ignore[union-attr]
+            self.stdin.close()
         try:
             self.popen.wait(2)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def _pipes(popen: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    """The child's input and output pipes: never None when opened with PIPE, which ``Popen`` cannot type."""
+    if popen.stdin is None or popen.stdout is None:
+        raise RuntimeError("a query process was started without its pipes")
+    return popen.stdin, popen.stdout
 
 
 class QueryPool:

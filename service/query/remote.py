@@ -75,6 +75,7 @@ class RemoteQueryService:
         self.endpoint = urlsplit(settings.sparql_endpoint)
         if self.endpoint.scheme not in ("http", "https") or not self.endpoint.hostname:
             raise ValueError(f"OPENBAAR_SPARQL_ENDPOINT '{settings.sparql_endpoint}' is not an http(s) URL")
+        self.host: str = self.endpoint.hostname
         self.live = live
         self.cache: ResultCache[Outcome] = ResultCache(settings.query_cache_bytes)
         self._slots = threading.BoundedSemaphore(settings.query_concurrency)
@@ -122,7 +123,7 @@ class RemoteQueryService:
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
         kind = http.client.HTTPSConnection if self.endpoint.scheme == "https" else http.client.HTTPConnection
-        return kind(self.endpoint.hostname, self.endpoint.port, timeout=timeout)  # type: ignore[arg-type]
+        return kind(self.host, self.endpoint.port, timeout=timeout)
 
     def _forward(self, request: QueryRequest, union_default: bool) -> sparql_store.Document:
         until = time.monotonic() + self.settings.query_deadline

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import logging
 import os
 import stat
@@ -47,11 +48,11 @@ def _entry(release: Release, name: str) -> dict[str, Any] | None:
     return next((d for d in release.manifest.get("dumps", []) if d.get("name") == name), None)
 
 
-def _sha256(file: IO[bytes], key: tuple[int, int, int, int]) -> str:
+def _sha256(file: io.BufferedReader, key: tuple[int, int, int, int]) -> str:
     """Hash a dump once per process: a release's files never change, and a changed file has a new key."""
     known = _hashed.get(key)
     if known is None:
-        known = hashlib.file_digest(file, "sha256").hexdigest()  # type: ignore[arg-type]  # typeshed: IO[bytes] lacks readinto
+        known = hashlib.file_digest(file, "sha256").hexdigest()
         file.seek(0)
         with _hashed_lock:
             _hashed[key] = known

@@ -123,7 +123,8 @@ def validate(
     environ = request.environ
     if not any(name in environ for name in _CONDITIONAL):
         return response
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place; it returns werkzeug's Response type
+    return response
 
 
 def _wants_gzip(req: Request, response: Response) -> bool:
@@ -140,7 +141,7 @@ def _gzip(response: Response) -> None:
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag:
-        response.set_etag(etag + "-gz", weak=weak)
+        response.set_etag(etag + "-gz", weak=bool(weak))
 
 
 def _pin_release() -> None:

@@ -138,9 +138,11 @@ class _QueryProcessCollector(Collector):
             "make way for other queries of its server process.",
             labels=labels,
         )
-        for state in evaluating:
+        for state in states:
+            if state.evaluating_since is None:
+                continue
             pids = [str(state.pid), str(state.server_pid)]
-            since.add_metric(pids, state.evaluating_since)  # type: ignore[arg-type]
+            since.add_metric(pids, state.evaluating_since)
             nice.add_metric(pids, state.nice)
         yield from (count, since, nice)
 

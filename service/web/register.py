@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app
 from flask.typing import ResponseReturnValue
-from rdflib import DCAT, DCTERMS, RDF, RDFS, Graph, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from .. import formats
 from .. import store as stores
@@ -63,7 +63,7 @@ class Register:
 
 
 def _texts(g: Graph, subject: Any, predicate: Any) -> dict[str, str]:
-    return {(o.language or "nl"): str(o) for o in g.objects(subject, predicate)}
+    return {(o.language or "nl"): str(o) for o in g.objects(subject, predicate) if isinstance(o, Literal)}
 
 
 def _read(settings: Settings, store: Any) -> Register:

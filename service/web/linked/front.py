@@ -176,4 +176,4 @@ class DocumentFront:
 def init_app(app: Flask) -> None:
     """Put the front before Flask; ``OPENBAAR_DOC_FRONT=0`` leaves every request to Flask."""
     if app.config["OPENBAAR"].doc_front:
-        app.wsgi_app = DocumentFront(app, app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = DocumentFront(app, app.wsgi_app)  # type: ignore[method-assign]  # Flask types wsgi_app as a method; its docs replace it

@@ -22,7 +22,7 @@ _lock = threading.Lock()
 
 def describer() -> Describer:
     """A describer of the release history of the releases now on disk (cached per set of releases)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app
     settings: Settings = app.config["OPENBAAR"]
     releases = list_releases(settings)
     key = tuple(r.id for r in releases)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ...describe import Term
 from ...live import NoRelease
-from ...search import COUNT_CAP
+from ...search import COUNT_CAP, Hit
 from ..http import validate
 from . import context
 from .dataset import exception_lines
@@ -62,7 +62,8 @@ def search() -> ResponseReturnValue:
         release = context.current()
     except NoRelease as exc:
         return error(503, "Service Unavailable", str(exc))
-    hits, total = ([], 0)
+    hits: list[Hit] = []
+    total = 0
     if query and release.index is not None:
         hits, total = release.index.search(query, SEARCH_LIMIT)
     labels, _ = release.describer.labels([h.iri for h in hits], languages())

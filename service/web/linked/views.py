@@ -173,7 +173,7 @@ def resource_view(description: Description) -> dict[str, Any]:
     """Everything resource.html needs."""
     nested: dict[str, list[Any]] = {}
     for q in description.closure:
-        nested.setdefault(str(q.subject.value), []).append((plain(q.predicate), plain(q.object)))
+        nested.setdefault(plain(q.subject).value, []).append((plain(q.predicate), plain(q.object)))
     labels = description.labels
     whole = doc_path(description.iri) + ".ttl"
     outgoing = groups_view(description.outgoing, labels, nested, whole)

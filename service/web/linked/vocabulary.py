@@ -8,6 +8,8 @@ vocabulary by extension; ``/def/`` negotiates.
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
@@ -26,6 +28,13 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CLASS_TYPES = {"http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2000/01/rdf-schema#Class"}
 DEFINITION = ("http://www.w3.org/2004/02/skos/core#definition", "http://www.w3.org/2000/01/rdf-schema#comment")
 WHOLE = "vocabulary"
+
+
+class _Entry(TypedDict):
+    """What the vocabulary page gathers about one term: its types and its definition per language."""
+
+    types: set[str]
+    definition: dict[str, str]
 
 
 @bp.get("/def/")
@@ -84,27 +93,28 @@ def _vocabulary(extension: Format | None) -> ResponseReturnValue:
     return response
 
 
-def _vocabulary_view(release: context.LiveRelease, quads: list) -> dict[str, object]:
+def _vocabulary_view(release: context.LiveRelease, quads: list[Any]) -> dict[str, Any]:
     s = settings()
-    terms: dict[str, dict[str, object]] = {}
+    terms: dict[str, _Entry] = {}
     for q in quads:
         subject = q.subject.value
         if not subject.startswith(s.def_base) or subject == s.def_base:
             continue
         entry = terms.setdefault(subject, {"types": set(), "definition": {}})
         if q.predicate.value == RDF_TYPE:
-            entry["types"].add(q.object.value)  # type: ignore[attr-defined]
+            entry["types"].add(q.object.value)
         elif q.predicate.value in DEFINITION and getattr(q.object, "language", None):
-            entry["definition"][q.object.language] = q.object.value  # type: ignore[index]
+            entry["definition"][q.object.language] = q.object.value
     labels, _ = release.describer.labels(list(terms), languages())
     lang = languages()[0]
-    classes, properties = [], []
+    classes: list[dict[str, Any]] = []
+    properties: list[dict[str, Any]] = []
     for iri, entry in sorted(terms.items(), key=lambda kv: labels[kv[0]].text.lower()):
         definition = entry["definition"]
         row = {
             "term": term_view(Term("iri", iri), labels),
             "name": iri[len(s.def_base) :],
-            "definition": definition.get(lang) or next(iter(definition.values()), ""),  # type: ignore[attr-defined]
+            "definition": definition.get(lang) or next(iter(definition.values()), ""),
         }
-        (classes if entry["types"] & CLASS_TYPES else properties).append(row)  # type: ignore[operator]
+        (classes if entry["types"] & CLASS_TYPES else properties).append(row)
     return {"classes": classes, "properties": properties, "namespace": s.def_base}

@@ -7,6 +7,7 @@ protocol requests and outcomes into HTTP.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from functools import lru_cache
 
 from flask import Response, current_app, render_template, request
@@ -145,18 +146,18 @@ def answer(parsed: QueryRequest) -> Response:
     return _result(outcome, release, created, variant)
 
 
-def _not_modified(tag: str, release: LiveRelease, created: object) -> Response:
+def _not_modified(tag: str, release: LiveRelease, created: datetime | None) -> Response:
     """The client has this very document (plain or gzipped): answer before running anything."""
     response = Response(status=304)
     response.set_etag(tag)
     if created is not None:
-        response.last_modified = created  # type: ignore[assignment]
+        response.last_modified = created
     response.headers["X-Openbaar-Release"] = release.id
     response.vary.add("Accept")
     return response
 
 
-def _result(outcome: Outcome, release: LiveRelease, created: object, variant: tuple[str, ...]) -> Response:
+def _result(outcome: Outcome, release: LiveRelease, created: datetime | None, variant: tuple[str, ...]) -> Response:
     QUERIES.labels("cached" if outcome.cached else "ok").inc()
     CACHE.labels("hit" if outcome.cached else "miss").inc()
     if not outcome.cached:
@@ -168,7 +169,7 @@ def _result(outcome: Outcome, release: LiveRelease, created: object, variant: tu
     response.headers["X-Openbaar-Cache"] = "hit" if outcome.cached else "miss"
     response.vary.add("Accept")
     response.cache_control.no_cache = True  # keep it, but ask again: the ETag makes that a cheap 304
-    return http.validate(response, release.id, created, *variant)  # type: ignore[arg-type]
+    return http.validate(response, release.id, created, *variant)
 
 
 def _describe() -> ResponseReturnValue:
