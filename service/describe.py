@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -127,10 +127,18 @@ class Description:
         yield from self.label_quads
 
 
+class Statements(Protocol):
+    """What a describer reads: the release's store, or ``remote_store.RemoteStore`` (a remote engine)."""
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any, graph_name: Any = None) -> Any: ...
+
+    def query(self, query: str, *, substitutions: Any = None) -> Any: ...
+
+
 class Describer:
     """Reads one release's store; caches labels and counts, which never change within a release."""
 
-    def __init__(self, store: ox.Store, extra_labels: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(self, store: Statements, extra_labels: dict[str, dict[str, str]] | None = None) -> None:
         self.store = store
         #: Per language order, per IRI: the label and the quads stating it.
         self._labels: dict[tuple[str, ...], dict[str, tuple[Label, list[ox.Quad]]]] = {}
@@ -199,7 +207,7 @@ class Describer:
         if key not in self._counts:
             text, var = (COUNT_OUT, "s") if direction == "out" else (COUNT_IN, "o")
             rows = self.store.query(text, substitutions={ox.Variable(var): subject})
-            self._counts[key] = {r["p"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+            self._counts[key] = {r["p"].value: int(r["n"].value) for r in rows}
         return dict(self._counts[key])
 
     def _page(
@@ -304,7 +312,7 @@ class Describer:
         if key not in self._counts:
             g = node(graph)
             rows = [] if g is None else self.store.query(COUNT_CLASSES_IN_GRAPH, substitutions={ox.Variable("g"): g})
-            self._counts[key] = [(r["c"].value, int(r["n"].value)) for r in rows]  # type: ignore[union-attr]
+            self._counts[key] = [(r["c"].value, int(r["n"].value)) for r in rows]
         return list(self._counts[key])
 
     def examples(self, cls: str, graph: str, limit: int = 5) -> list[str]:
@@ -325,7 +333,7 @@ class Describer:
                     ("class", COUNT_TYPE_PER_GRAPH, "c"),
                     ("property", COUNT_PROPERTY_PER_GRAPH, "p"),
                 ):
-                    for r in self.store.query(text, substitutions={ox.Variable(var): t}):  # type: ignore[union-attr]
+                    for r in self.store.query(text, substitutions={ox.Variable(var): t}):
                         counts[use][r["g"].value] = int(r["n"].value)
             self._counts[key] = counts
         return {use: dict(n) for use, n in self._counts[key].items()}
