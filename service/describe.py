@@ -255,7 +255,13 @@ class Describer:
         self, iris: Iterable[str], languages: tuple[str, ...] = PREFERRED_LANGUAGES
     ) -> tuple[dict[str, Label], list[ox.Quad]]:
         """The best label of each IRI (nl, then en, then any, then a fallback) and the quads stating them."""
+        iris = list(iris)
         cache = self._labels.get(languages) or {}
+        prefetch = getattr(self.store, "prefetch", None)  # a remote engine reads what is missing at once
+        if prefetch is not None:
+            missing = [iri for iri in iris if iri not in cache and node(iri) is not None]
+            if len(missing) > 1:
+                prefetch(missing, (*LABEL_PROPERTIES, RDF_TYPE))
         labels: dict[str, Label] = {}
         quads: list[ox.Quad] = []
         for iri in iris:

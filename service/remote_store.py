@@ -13,6 +13,7 @@ controls), so the term is one IRIREF token whatever the request held. Only Named
 from __future__ import annotations
 
 import http.client
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,10 @@ from .errors import EngineDeadline, EngineUnavailable
 ACCEPT = "application/sparql-results+json"
 #: Blank nodes remembered with the statement that reached them (a blank node cannot be named in a query).
 REMEMBERED = 100_000
+#: Connections to the engine kept open between reads.
+KEPT_OPEN = 16
+#: (subject, predicate) pairs read in one prefetch request.
+PREFETCH_PAIRS = 1000
 #: The longest chain of blank nodes followed from a named resource.
 MAX_CHAIN = 32
 
@@ -53,6 +58,21 @@ class RemoteStore:
         self.deadline = deadline
         #: Blank node label → (subject, predicate) of the statement that reached it.
         self._reached: dict[str, tuple[Subject, ox.NamedNode]] = {}
+        #: Per thread: the statements its last ``prefetch`` read.
+        self._local = threading.local()
+        #: Connections whose last answer was read to its end, kept open for the next read.
+        self._idle: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the kept-open connections (the release is no longer live)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def __del__(self) -> None:
+        self.close()
 
     # -- the reads of pyoxigraph.Store that the describer makes ------------------------------------------
 
@@ -60,6 +80,12 @@ class RemoteStore:
         self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
     ) -> Iterator[ox.Quad]:
         """The statements matching the pattern, streamed (stop reading and the engine stops too)."""
+        fetched = getattr(self._local, "fetched", None)
+        if fetched and object is None and graph_name is None and isinstance(subject, ox.NamedNode):
+            found = fetched.get((subject, predicate))
+            if found is not None:
+                yield from found
+                return
         bound = {"s": subject, "p": predicate, "o": object}
         chain = ""
         if isinstance(subject, ox.BlankNode):
@@ -96,14 +122,28 @@ class RemoteStore:
             text = text.replace("WHERE {", f"WHERE {{ VALUES ({names}) {{ ({values}) }}", 1)
         return list(self._solutions(text))
 
+    def prefetch(self, subjects: list[str], predicates: tuple[ox.NamedNode, ...]) -> None:
+        """Read the statements of many (subject, predicate) pairs in one request (a page's labels and types);
+        ``quads_for_pattern`` then answers those pairs from them, in the engine's order, on this thread."""
+        pairs = [(ox.NamedNode(s), p) for s in subjects for p in predicates]  # valid IRIs: the describer's own
+        fetched: dict[tuple[ox.NamedNode, ox.NamedNode], list[ox.Quad]] = {pair: [] for pair in pairs}
+        for start in range(0, len(pairs), PREFETCH_PAIRS):
+            values = " ".join(f"({_iri(s)} {_iri(p)})" for s, p in pairs[start : start + PREFETCH_PAIRS])
+            text = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {values} }} {_anywhere('?s ?p ?o', '?g')} }}"
+            for row in self._solutions(text):
+                quad = ox.Quad(row["s"], row["p"], row["o"], row["g"] or ox.DefaultGraph())
+                fetched.setdefault((row["s"], row["p"]), []).append(quad)
+        self._local.fetched = fetched
+
     # -- blank nodes -------------------------------------------------------------------------------
 
     def _remember(self, node: ox.BlankNode, subject: Subject, predicate: ox.NamedNode) -> None:
-        if node.value in self._reached:
-            return
-        if len(self._reached) >= REMEMBERED:  # the oldest go first; a document's own were just added
-            self._reached.pop(next(iter(self._reached)), None)
-        self._reached[node.value] = (subject, predicate)
+        with self._lock:
+            if node.value in self._reached:
+                return
+            if len(self._reached) >= REMEMBERED:  # the oldest go first; a document's own were just added
+                self._reached.pop(next(iter(self._reached)), None)
+            self._reached[node.value] = (subject, predicate)
 
     def _chain(self, node: ox.BlankNode) -> str:
         """The statements from a named resource to a blank node, as patterns ending in ``?s``."""
@@ -129,19 +169,41 @@ class RemoteStore:
         kind = http.client.HTTPSConnection if self.endpoint.scheme == "https" else http.client.HTTPConnection
         return kind(self.endpoint.hostname, self.endpoint.port, timeout=self.deadline)  # type: ignore[arg-type]
 
+    def _send(self, text: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Post the query on a kept-open connection (or a new one, if there is none or the engine closed it)."""
+        body = urlencode({"query": text}).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
+        with self._lock:  # taken: given back only once its answer has been read to the end
+            kept = self._idle.pop() if self._idle else None
+        for connection in (kept, None) if kept is not None else (None,):
+            connection = connection or self._connection()
+            try:
+                connection.request("POST", self.endpoint.path or "/", body=body, headers=headers)
+                return connection, connection.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                connection.close()
+                if connection is not kept:
+                    raise
+            except BaseException:
+                connection.close()
+                raise
+        raise AssertionError("unreachable")
+
+    def _give_back(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            if len(self._idle) < KEPT_OPEN:
+                self._idle.append(connection)
+                return
+        connection.close()
+
     def _solutions(self, text: str) -> Iterator[Any]:
         """The rows of a SELECT, read as they arrive; closing the connection early cancels the query."""
         started = time.monotonic()
-        connection = self._connection()
+        connection: http.client.HTTPConnection | None = None
+        finished = False
         try:
             try:
-                connection.request(
-                    "POST",
-                    self.endpoint.path or "/",
-                    body=urlencode({"query": text}).encode(),
-                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
-                )
-                response = connection.getresponse()
+                connection, response = self._send(text)
                 received = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 if response.status != 200 or received != ACCEPT:
                     raise EngineUnavailable(
@@ -152,6 +214,7 @@ class RemoteStore:
                 if not isinstance(rows, ox.QuerySolutions):
                     raise EngineUnavailable("the SPARQL engine answered a SELECT with a boolean; check the endpoint")
                 yield from rows
+                finished = not response.read() and not response.will_close
             except (OSError, SyntaxError, ValueError) as exc:
                 if isinstance(exc, TimeoutError) or time.monotonic() - started >= self.deadline:
                     raise EngineDeadline(
@@ -159,4 +222,7 @@ class RemoteStore:
                     ) from None
                 raise EngineUnavailable(f"the SPARQL engine does not answer ({exc}); retry in a few seconds") from None
         finally:
-            connection.close()
+            if finished and connection is not None:
+                self._give_back(connection)
+            elif connection is not None:
+                connection.close()  # before the answer is complete, this is what cancels the remote query
