@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings, load_settings
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     return app
 
 
-def _statements_of(settings: Settings) -> Any:
+def _statements_of(settings: Settings) -> Callable[[Any], Any] | None:
     """With a remote SPARQL engine, documents are read from it (a new reader per release); else from the store."""
     if not settings.sparql_endpoint:
         return None

@@ -128,7 +128,8 @@ class Description:
 
 
 class Statements(Protocol):
-    """What a describer reads: the release's store, or ``remote_store.RemoteStore`` (a remote engine)."""
+    """What a describer reads: the release's store, or ``remote_store.RemoteStore`` (a remote engine), which
+    also has ``prefetch``: the labels and types of many IRIs read at once instead of one request each."""
 
     def quads_for_pattern(self, subject: Any, predicate: Any, object: Any, graph_name: Any = None) -> Any: ...
 
