@@ -40,6 +40,12 @@ RESOURCES = (
     "/def/Boom",
 )
 EXTENSIONS = ("ttl", "nt", "rdf", "jsonld", "trig", "nq")
+#: The media type an error is said in, by the end of the path (an extension, or a page).
+SAID_IN = {
+    "ttl": "text/turtle",
+    **dict.fromkeys(("/doc/boom/100008", "/id/boom/100008", "/doc/dataset/bomen"), "text/html"),
+}
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 #: Turns the engine's copy of the store and the live release apart, if they were ever taken for each other.
 NO_DOC_CACHE = {"OPENBAAR_DOC_CACHE_BYTES": "0"}
 
@@ -199,6 +205,7 @@ def test_a_slow_or_stopped_engine_is_504_or_503_never_500(built: Settings) -> No
                 slow = fetch(served, path)
                 assert slow.status_code == 504, (path, slow.status_code, slow.text[:300])
                 assert "SPARQL engine" in slow.text and "Traceback" not in slow.text
+                assert slow.headers["Content-Type"].startswith(SAID_IN[path.rsplit(".", 1)[-1]])
         finally:
             os.kill(engine.pid, signal.SIGCONT)
         stop_oxigraph(engine)
@@ -207,6 +214,10 @@ def test_a_slow_or_stopped_engine_is_504_or_503_never_500(built: Settings) -> No
             assert down.status_code == 503, (path, down.status_code, down.text[:300])
             assert "SPARQL engine" in down.text and int(down.headers["Retry-After"]) > 0
             assert down.headers["X-Content-Type-Options"] == "nosniff"
+            # Said in the format asked for, as every other error of these routes (an RDF client reads a status).
+            assert down.headers["Content-Type"].startswith(SAID_IN[path.rsplit(".", 1)[-1]]), path
+        status = ox.Dataset(ox.parse(fetch(served, paths[0]).content, format=ox.RdfFormat.TURTLE))
+        assert ox.Literal("503", datatype=ox.NamedNode(XSD_INTEGER)) in {q.object for q in status}
         assert requests.get(served.url + "/readyz", timeout=30).status_code == 200
     finally:
         stop(served)

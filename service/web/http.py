@@ -16,7 +16,6 @@ from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
-from ..errors import EngineUnavailable
 from ..formats import FORMATS
 
 log = logging.getLogger(__name__)
@@ -179,17 +178,9 @@ def _store_error(exc: RuntimeError) -> Response:
     return _unavailable(exc)
 
 
-def _engine_failed(exc: EngineUnavailable) -> Response:
-    """The remote SPARQL engine that documents are read from is down (503) or too slow (504): never 500."""
-    log.warning("answering %d to %s: %s", exc.status, request.path, exc)
-    headers = {"Retry-After": str(RETRY_AFTER)} if exc.status == 503 else {}
-    return Response(f"{exc}\n", status=exc.status, mimetype="text/plain", headers=headers)
-
-
 def init_app(app: Flask) -> None:
     app.before_request(_pin_release)
     app.after_request(_finish)
     app.register_error_handler(OSError, _unavailable)
     app.register_error_handler(RuntimeError, _store_error)
     app.register_error_handler(sqlite3.OperationalError, _unavailable)
-    app.register_error_handler(EngineUnavailable, _engine_failed)
