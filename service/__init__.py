@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings, load_settings
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or load_settings(**overrides)
     app = Flask(__name__)
     app.config["OPENBAAR"] = settings
-    app.extensions["openbaar.live"] = Live(settings)  # the one live-release object of this app
+    app.extensions["openbaar.live"] = Live(settings, _statements_of(settings))  # the app's one live release
     http.init_app(app)
     negotiate.init_app(app)
     layout.init_app(app)
@@ -40,3 +41,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(releases.bp)
     linked.init_app(app)
     return app
+
+
+def _statements_of(settings: Settings) -> Callable[[Any], Any] | None:
+    """With a remote SPARQL engine, documents are read from it (a new reader per release); else from the store."""
+    if not settings.sparql_endpoint:
+        return None
+    from .remote_store import RemoteStore
+
+    return lambda store: RemoteStore(settings.sparql_endpoint, settings.query_deadline)

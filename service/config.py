@@ -79,8 +79,9 @@ class Settings:
     live_source: str = ""
     #: Seconds between two reads of ``live_source``; every replica serves a new release within about this long.
     live_poll_seconds: float = 2.0
-    #: A SPARQL 1.1 protocol query endpoint (e.g. ``oxigraph serve-read-only``) that answers /sparql for the live
-    #: release instead of the embedded store; empty (the default) for the embedded store.
+    #: A SPARQL 1.1 protocol query endpoint (e.g. ``oxigraph serve-read-only``) that answers /sparql and the
+    #: documents (/id/, /doc/, /def/) for the live release instead of the embedded store; empty (the default)
+    #: for the embedded store.
     sparql_endpoint: str = ""
 
     def __post_init__(self) -> None:

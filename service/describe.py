@@ -11,11 +11,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from .store import RdfTerm, solutions
+from .store import RdfTerm
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -134,10 +134,19 @@ class Description:
         yield from self.label_quads
 
 
+class Statements(Protocol):
+    """What a describer reads: the release's store, or ``remote_store.RemoteStore`` (a remote engine), which
+    also has ``prefetch``: the labels and types of many IRIs read at once instead of one request each."""
+
+    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any, graph_name: Any = None) -> Any: ...
+
+    def query(self, query: str, *, substitutions: Any = None) -> Any: ...
+
+
 class Describer:
     """Reads one release's store; caches labels and counts, which never change within a release."""
 
-    def __init__(self, store: ox.Store, extra_labels: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(self, store: Statements, extra_labels: dict[str, dict[str, str]] | None = None) -> None:
         self.store = store
         #: Per language order, per IRI: the label and the quads stating it.
         self._labels: dict[tuple[str, ...], dict[str, tuple[Label, list[ox.Quad]]]] = {}
@@ -231,7 +240,7 @@ class Describer:
         key = ("props", direction, subject.value)
         if key not in self._counts:
             text, var = (COUNT_OUT, "s") if direction == "out" else (COUNT_IN, "o")
-            rows = solutions(self.store.query(text, substitutions={ox.Variable(var): subject}))
+            rows = self.store.query(text, substitutions={ox.Variable(var): subject})
             self._counts[key] = {r["p"].value: int(r["n"].value) for r in rows}
         return dict(self._counts[key])
 
@@ -251,7 +260,7 @@ class Describer:
                 ox.Variable("p"): predicate,
                 ox.Variable("s" if direction == "out" else "o"): subject,
             }
-            rows = solutions(self.store.query(text, substitutions=bound))
+            rows = self.store.query(text, substitutions=bound)
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         return Group(predicate.value, direction, total, quads, page)
 
@@ -283,7 +292,13 @@ class Describer:
         self, iris: Iterable[str], languages: tuple[str, ...] = PREFERRED_LANGUAGES
     ) -> tuple[dict[str, Label], list[ox.Quad]]:
         """The best label of each IRI (nl, then en, then any, then a fallback) and the quads stating them."""
+        iris = list(iris)
         cache = self._labels.get(languages) or {}
+        prefetch = getattr(self.store, "prefetch", None)  # a remote engine reads what is missing at once
+        if prefetch is not None:
+            missing = [iri for iri in iris if iri not in cache and node(iri) is not None]
+            if len(missing) > 1:
+                prefetch(missing, (*LABEL_PROPERTIES, RDF_TYPE))
         labels: dict[str, Label] = {}
         quads: list[ox.Quad] = []
         for iri in iris:
@@ -339,11 +354,7 @@ class Describer:
         key = ("classes", graph)
         if key not in self._counts:
             g = node(graph)
-            rows: Iterable[ox.QuerySolution] = (
-                []
-                if g is None
-                else solutions(self.store.query(COUNT_CLASSES_IN_GRAPH, substitutions={ox.Variable("g"): g}))
-            )
+            rows = [] if g is None else self.store.query(COUNT_CLASSES_IN_GRAPH, substitutions={ox.Variable("g"): g})
             self._counts[key] = [(r["c"].value, int(r["n"].value)) for r in rows]
         return list(self._counts[key])
 
@@ -365,7 +376,7 @@ class Describer:
                     ("class", COUNT_TYPE_PER_GRAPH, "c"),
                     ("property", COUNT_PROPERTY_PER_GRAPH, "p"),
                 ):
-                    for r in solutions(self.store.query(text, substitutions={ox.Variable(var): t})):
+                    for r in self.store.query(text, substitutions={ox.Variable(var): t}):
                         counts[use][r["g"].value] = int(r["n"].value)
             self._counts[key] = counts
         return {use: dict(n) for use, n in self._counts[key].items()}

@@ -54,3 +54,15 @@ class ReleaseError(OpenbaarError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         self.problems = problems or []
         super().__init__(message)
+
+
+class EngineUnavailable(OpenbaarError):
+    """The remote SPARQL engine cannot be reached or gave no usable answer: 503, retry in a few seconds."""
+
+    status = 503
+
+
+class EngineDeadline(EngineUnavailable):
+    """The remote SPARQL engine did not answer within the query deadline: 504."""
+
+    status = 504

@@ -51,10 +51,12 @@ class StoreUnavailable(NoRelease):
 class LiveRelease:
     """One release, opened once: its store, manifest and what is derived from them, each made on first use."""
 
-    def __init__(self, settings: Settings, release: Release, store: Any) -> None:
+    def __init__(self, settings: Settings, release: Release, store: Any, statements: Any = None) -> None:
         self.settings = settings
         self.release = release
         self.store = store
+        #: What documents are read from: the store, or a remote engine serving this release.
+        self.statements = store if statements is None else statements
         self._lock = threading.Lock()
         self._memo: dict[Any, Any] = {}
 
@@ -93,7 +95,7 @@ class LiveRelease:
         labels = {s.graph_base + name: text for name, text in GRAPH_LABELS.items()}
         for slug, dataset in self.datasets.items():
             labels[dataset.get("graph", s.graph_base + slug)] = dataset.get("title") or {"nl": slug}
-        return Describer(self.store, labels)
+        return Describer(self.statements, labels)
 
     @cached_property
     def modified(self) -> Modified | None:
@@ -145,11 +147,16 @@ class LiveRelease:
             return self._memo[key]
 
 
+#: Given a release's open store, what its documents are read from instead (a remote engine's statements).
+StatementsOf = Callable[[Any], Any]
+
+
 class Live:
     """The app's view of the live pointer: a readlink per request notices a new release."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, statements_of: StatementsOf | None = None) -> None:
         self.settings = settings
+        self._statements_of = statements_of
         self._lock = threading.Lock()
         self._current: LiveRelease | None = None
 
@@ -178,5 +185,6 @@ class Live:
                         f"the store of the live release {release.id} cannot be opened ({exc}); "
                         "'openbaar releases --verify' checks it, 'openbaar rollback' goes back"
                     ) from None
-                self._current = LiveRelease(self.settings, release, store)
+                statements = self._statements_of(store) if self._statements_of is not None else None
+                self._current = LiveRelease(self.settings, release, store, statements)
             return self._current

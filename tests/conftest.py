@@ -149,16 +149,21 @@ def server(built: Settings) -> Iterator[Served]:
 
 @contextmanager
 def remote_served(
-    settings: Settings, env: dict[str, str] | None = None, deadline: float = 60.0, workers: int = 2
+    settings: Settings,
+    env: dict[str, str] | None = None,
+    deadline: float = 60.0,
+    workers: int = 2,
+    store: Path | None = None,
 ) -> Iterator[Served]:
-    """``openbaar serve`` answering /sparql through ``oxigraph serve-read-only`` over the live release's store."""
+    """``openbaar serve`` answering /sparql and documents through ``oxigraph serve-read-only`` over the live
+    release's store (or over ``store``)."""
     from service.releases import live_release
     from tests.support.remote import start_oxigraph, stop_oxigraph
 
     release = live_release(settings)
     assert release is not None
     port = free_port()
-    engine = start_oxigraph(release.store_path, port, deadline)
+    engine = start_oxigraph(store or release.store_path, port, deadline)
     served = None
     try:
         settings_env = {"OPENBAAR_SPARQL_ENDPOINT": f"http://127.0.0.1:{port}/query", **(env or {})}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 SERVICE = Path(__file__).resolve().parents[2] / "service"
 
-#: The store (``store.py``) and the store readers beside it: the only modules that import pyoxigraph.
+#: The store (``store.py``) and the store readers beside it (``remote_store`` reads a remote engine's): the
+#: only modules that import pyoxigraph.
 STORE_MODULES = {
     "service.store",
     "service.sparql_store",
@@ -20,6 +21,7 @@ STORE_MODULES = {
     "service.documents",
     "service.search",
     "service.modified",
+    "service.remote_store",
 }
 #: The only module that reads or sets the environment.
 ENVIRONMENT_MODULES = {"service.config"}

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.http import http_date, is_resource_modified, parse_etags
 
 from ...config import Settings
+from ...errors import EngineUnavailable
 from ...formats import HTML, split_extension
 from ...live import NoRelease
 from .. import http
@@ -37,6 +38,10 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _LEFT_TO_FLASK = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 #: What a 304 keeps of a 200's headers (werkzeug drops the entity headers but Content-Location and Expires).
 _DROPPED_ON_304 = frozenset({"content-type", "content-length", "last-modified", "content-encoding"})
+
+
+#: Where the front leaves a remote engine's failure for Flask to answer.
+ENGINE_FAILURE = "openbaar.engine_failure"
 
 
 class DocumentFront:
@@ -63,6 +68,9 @@ class DocumentFront:
             answer = self._answer(environ)
         except NoRelease:
             answer = None  # Flask answers 503 in the asked format
+        except EngineUnavailable as exc:  # Flask answers it (503/504) without asking the engine again
+            environ[ENGINE_FAILURE] = exc
+            answer = None
         except Exception:  # a bug here must not cost the client its answer: Flask handles the request
             log.exception("document front failed on %s; handing it to Flask", environ.get("PATH_INFO"))
             answer, outcome = None, self._failed
@@ -177,3 +185,11 @@ def init_app(app: Flask) -> None:
     """Put the front before Flask; ``OPENBAAR_DOC_FRONT=0`` leaves every request to Flask."""
     if app.config["OPENBAAR"].doc_front:
         app.wsgi_app = DocumentFront(app, app.wsgi_app)  # type: ignore[method-assign]  # Flask types wsgi_app as a method; its docs replace it
+        app.before_request(_engine_failed_in_front)
+
+
+def _engine_failed_in_front() -> None:
+    """The front met a failing remote engine on this request: answer that, rather than wait for it again."""
+    failure = request.environ.get(ENGINE_FAILURE)
+    if failure is not None:
+        raise failure

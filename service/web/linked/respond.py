@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, NoReturn
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, g, render_template, request
 
 from ... import documents
 from ... import prefixes as prefix_map
 from ...config import Settings
 from ...describe import Description
-from ...formats import HTML, PAGE_AND_RDF, Format
+from ...errors import EngineUnavailable
+from ...formats import HTML, PAGE_AND_RDF, Format, split_extension
 from ...jsonld import Context
 from ...live import NoRelease
 from ..http import content_digest, validate
@@ -22,6 +24,7 @@ from .context import LiveRelease
 from .views import page_query, settings
 
 MAX_PAGE = 1_000_000
+log = logging.getLogger(__name__)
 
 
 def prefixes() -> dict[str, str]:
@@ -94,11 +97,18 @@ def stop(response: Response) -> NoReturn:
 
 def start(extension: Format | None) -> tuple[Format, LiveRelease]:
     """The format asked for and the live release; answers 400/406, or 503 in that format, when there is none."""
-    fmt = choose(PAGE_AND_RDF, extension)
+    fmt = g.openbaar_format = choose(PAGE_AND_RDF, extension)
     try:
         return fmt, context.current()
     except NoRelease as exc:
         stop(error(503, "Service Unavailable", str(exc), fmt))
+
+
+def engine_failed(exc: EngineUnavailable) -> Response:
+    """The remote SPARQL engine is down (503) or too slow (504): said in the asked format, like a 404."""
+    log.warning("answering %d to %s: %s", exc.status, request.path, exc)
+    fmt = g.get("openbaar_format") or split_extension(request.path)[1] or HTML  # the front's: an extension
+    return error(exc.status, "Gateway Timeout" if exc.status == 504 else "Service Unavailable", str(exc), fmt)
 
 
 def paging(fmt: Format) -> tuple[tuple[str, str] | None, int, str]:
