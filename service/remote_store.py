@@ -55,6 +55,7 @@ class RemoteStore:
         self.endpoint = urlsplit(endpoint)
         if self.endpoint.scheme not in ("http", "https") or not self.endpoint.hostname:
             raise ValueError(f"OPENBAAR_SPARQL_ENDPOINT '{endpoint}' is not an http(s) URL")
+        self.host: str = self.endpoint.hostname
         self.deadline = deadline
         #: Blank node label → (subject, predicate) of the statement that reached it.
         self._reached: dict[str, tuple[Subject, ox.NamedNode]] = {}
@@ -167,7 +168,7 @@ class RemoteStore:
 
     def _connection(self) -> http.client.HTTPConnection:
         kind = http.client.HTTPSConnection if self.endpoint.scheme == "https" else http.client.HTTPConnection
-        return kind(self.endpoint.hostname, self.endpoint.port, timeout=self.deadline)  # type: ignore[arg-type]
+        return kind(self.host, self.endpoint.port, timeout=self.deadline)
 
     def _send(self, text: str) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         """Post the query on a kept-open connection (or a new one, if there is none or the engine closed it)."""
