@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from .description import PAGE_SIZE, Description, Group, Label, Term
 from .store import RdfTerm
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -39,8 +39,6 @@ PREFERRED_LANGUAGES = ("nl", "en")
 #: Descriptions kept per process: a client (a crawler, a browser) asks for several formats of one
 #: resource in a row, and each format would otherwise describe it again.
 RECENT_DESCRIPTIONS = 128
-#: Links shown per property on one page; the rest is paged.
-PAGE_SIZE = 50
 #: Up to this many quads a resource is read in one pass; beyond it, counts come from the store.
 SCAN_CAP = 1000
 #: Labels kept per language order; past it the cache starts again (it holds per-release constants).
@@ -65,23 +63,6 @@ def node(iri: str) -> ox.NamedNode | None:
         return None
 
 
-@dataclass(frozen=True)
-class Label:
-    text: str
-    language: str  # "" when the label has no language or is a fallback
-    found: bool  # False for a fallback made from the IRI
-
-
-@dataclass(frozen=True)
-class Term:
-    """A term as the web layer sees it, without pyoxigraph."""
-
-    kind: str  # "iri", "bnode" or "literal"
-    value: str
-    language: str = ""
-    datatype: str = ""
-
-
 def plain(term: Any) -> Term:
     if isinstance(term, ox.NamedNode):
         return Term("iri", term.value)
@@ -90,48 +71,6 @@ def plain(term: Any) -> Term:
     if isinstance(term, ox.Literal):
         return Term("literal", term.value, term.language or "", "" if term.language else term.datatype.value)
     return Term("graph", "")
-
-
-@dataclass
-class Group:
-    """The statements of one property in one direction, with the total across all pages."""
-
-    predicate: str
-    direction: str  # "out" or "in"
-    total: int
-    quads: list[ox.Quad]
-    page: int = 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-
-@dataclass
-class Description:
-    iri: str
-    outgoing: list[Group]
-    incoming: list[Group]
-    #: Blank-node closure (CBD) and the statements of the resource's geometries.
-    closure: list[ox.Quad]
-    labels: dict[str, Label]
-    label_quads: list[ox.Quad]
-    types: list[str]
-    #: CRS84 WKT of the resource's geometries, for the map.
-    wkt: list[str]
-    #: Set when this is one page of one property ("out"/"in", predicate IRI).
-    paged: tuple[str, str] | None = None
-    graphs: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def exists(self) -> bool:
-        return bool(self.outgoing or self.incoming)
-
-    def quads(self) -> Iterator[ox.Quad]:
-        for group in (*self.outgoing, *self.incoming):
-            yield from group.quads
-        yield from self.closure
-        yield from self.label_quads
 
 
 class Statements(Protocol):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .describe import Description
+from .description import Description
 from .formats import BY_EXTENSION
 from .jsonld import Context, PyldTriple, compact
 from .prefixes import WELL_KNOWN

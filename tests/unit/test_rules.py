@@ -1,4 +1,5 @@
-"""The design's own rules, checked on the source: who imports pyoxigraph, who reads the environment, no cycles.
+"""The design's own rules, checked on the source: who imports pyoxigraph, who reads the environment, no cycles,
+no module over the size at which it is split by concern.
 
 The rules are read from the code's imports (the AST), so a new module that breaks one fails here, naming
 the module and the line. Imports under ``if TYPE_CHECKING:`` are annotations only: they do not count.
@@ -26,6 +27,8 @@ STORE_MODULES = {
 #: The only module that reads or sets the environment.
 ENVIRONMENT_MODULES = {"service.config"}
 ENVIRONMENT_CALLS = {"os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv"}
+#: Over this many lines a module is split by concern.
+MAX_MODULE_LINES = 400
 
 
 def module_name(path: Path) -> str:
@@ -89,6 +92,17 @@ def test_only_config_reads_the_environment() -> None:
                     f"{name}:{node.lineno} os.{a.name}" for a in node.names if f"os.{a.name}" in ENVIRONMENT_CALLS
                 ]
     assert not offenders, f"the environment is read outside service/config.py: {offenders}"
+
+
+def oversized(paths: dict[str, Path], limit: int = MAX_MODULE_LINES) -> list[str]:
+    """``name (lines)`` of every module longer than the limit, longest first."""
+    counts = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in paths.items()}
+    return [f"{name} ({n} lines)" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n > limit]
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    too_long = oversized(modules())
+    assert not too_long, f"modules over {MAX_MODULE_LINES} lines, to split by concern: {too_long}"
 
 
 def _graph(level: int | None) -> dict[str, set[str]]:
@@ -163,7 +177,10 @@ def test_packages_depend_one_way() -> None:
 
 
 def test_the_rules_see_a_violation() -> None:
-    """The checks above would notice: a known pyoxigraph import and a known cycle are found."""
+    """The checks above would notice: a known pyoxigraph import, a known cycle and a module one line too long."""
     store = modules()["service.store"]
     assert any(target == "pyoxigraph" for _, target in imports(store))
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    lines = len(store.read_text(encoding="utf-8").splitlines())
+    assert oversized({"service.store": store}, lines - 1) == [f"service.store ({lines} lines)"]
+    assert oversized({"service.store": store}, lines) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...describe import Description, Term
+from ...description import Description, Term
 from .context import LiveRelease
 from .respond import languages
 from .views import doc_path, script_json, settings, term_view

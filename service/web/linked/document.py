@@ -12,7 +12,8 @@ from urllib.parse import quote, unquote
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from ...describe import Describer, Description
+from ...describe import Describer
+from ...description import Description
 from ...formats import HTML, split_extension
 from ...mapping.terms import iri_safe
 from . import history

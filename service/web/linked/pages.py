@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
-from ...describe import Term
+from ...description import Term
 from ...live import NoRelease
 from ...search import COUNT_CAP, Hit
 from ..http import validate

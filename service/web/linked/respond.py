@@ -11,7 +11,7 @@ from flask import Response, abort, g, render_template, request
 from ... import documents
 from ... import prefixes as prefix_map
 from ...config import Settings
-from ...describe import Description
+from ...description import Description
 from ...errors import EngineUnavailable
 from ...formats import HTML, PAGE_AND_RDF, Format, split_extension
 from ...jsonld import Context

@@ -16,7 +16,8 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from ...config import Settings
-from ...describe import Description, Group, Label, Term, plain
+from ...describe import plain
+from ...description import Description, Group, Label, Term
 from ..layout import local_link
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")

@@ -14,7 +14,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from ... import documents
-from ...describe import Term
+from ...description import Term
 from ...formats import BY_EXTENSION, HTML, Format, split_extension
 from ...jsonld import CONTEXT_PATH
 from ..http import validate
