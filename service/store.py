@@ -84,7 +84,8 @@ def shared_triples(store: ox.Store, counts: dict[str, int]) -> list[str]:
         for row in solutions(store.query(_SHARED, substitutions={ox.Variable("g"): ox.NamedNode(graph)})):
             if row["h"].value in done:
                 continue
-            found.append(f"{row['s']} {row['p']} {row['o']} is in {row['g'].value} and in {row['h'].value}")
+            first, second = sorted((row["g"].value, row["h"].value))  # the same words whichever graph is larger
+            found.append(f"{row['s']} {row['p']} {row['o']} is in {first} and in {second}")
     return found[:10]
 
 

@@ -140,25 +140,25 @@ def test_unknown_iri_is_404_in_html_and_in_rdf(server) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "status"),
     [
-        "/doc/a%3E%20%7D%3B%20DROP%20ALL%20%3B%20%3Cb",
-        "/id/x%22%20.%20%3Cy%3E%20%3Cz%3E%20%3Cw",
-        "/doc/boom/1%00",
-        "/doc/..%2F..%2F..%2Fetc%2Fpasswd",
-        "/doc/boom/%E2%80%AE%3Cscript%3E",
-        "/doc/" + "a" * 10_000,
-        "/doc/boom/100008?in=javascript:alert(1)&page=99999999999",
-        "/doc/boom/100008?in=x&page=-1",
-        "/doc/boom/100008?out=%3E%20%7D&page=abc",
-        "/def/%3E%20%7D%20UNION%20%7B",
-        "/sitemap/0.xml",
-        "/search?q=%22%20OR%20*%20NEAR(",
+        ("/doc/a%3E%20%7D%3B%20DROP%20ALL%20%3B%20%3Cb", 404),
+        ("/id/x%22%20.%20%3Cy%3E%20%3Cz%3E%20%3Cw", 404),
+        ("/doc/boom/1%00", 404),
+        ("/doc/..%2F..%2F..%2Fetc%2Fpasswd", 404),
+        ("/doc/boom/%E2%80%AE%3Cscript%3E", 404),
+        ("/doc/" + "a" * 10_000, 414),  # longer than the request line gunicorn takes
+        ("/doc/boom/100008?in=javascript:alert(1)&page=99999999999", 400),
+        ("/doc/boom/100008?in=x&page=-1", 400),
+        ("/doc/boom/100008?out=%3E%20%7D&page=abc", 400),
+        ("/def/%3E%20%7D%20UNION%20%7B", 404),
+        ("/sitemap/0.xml", 404),  # sitemap pages count from 1
+        ("/search?q=%22%20OR%20*%20NEAR(", 200),  # the words are searched as words: no hit, no error
     ],
 )
-def test_hostile_paths_never_reach_query_text_or_fail(server, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_paths_never_reach_query_text_or_fail(server, path: str, status: int) -> None:  # type: ignore[no-untyped-def]
     response = get(server, path)
-    assert 400 <= response.status_code < 500 or response.status_code == 200, response.status_code
+    assert response.status_code == status, response.text[:300]
     assert "Traceback" not in response.text
 
 
