@@ -66,8 +66,10 @@ def _stop_orphans(server: Any) -> None:
     """Last act of the master: kill and reap whatever still runs below it.
 
     A worker killed here hands its query processes to the master as it dies, so repeat until none is left.
+    A new master started by a USR2 upgrade is a child too, and is left to serve.
     """
-    while pids := _children():
+    upgraded = getattr(server, "reexec_pid", 0)
+    while pids := [pid for pid in _children() if pid != upgraded]:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
